@@ -1,0 +1,102 @@
+/**
+ * The contract between the compiler and every generated server.
+ *
+ * The compiler writes a `RuntimeConfig` into the bundle as the virtual module `bento:config`
+ * and the user's handler functions as `bento:handlers`. This file holds types only, so the
+ * compiler may `import type` it without pulling runtime code into the compiler.
+ */
+
+export type Dtype = 'float32' | 'float64' | 'int32' | 'int64' | 'uint8' | 'int8' | 'bool' | 'string';
+
+/** A dimension: a fixed size, or the name of a dynamic (symbolic) dimension such as `batch`. */
+export type Dim = number | string;
+
+export interface TensorSpec {
+  name: string;
+  dtype: Dtype;
+  shape: Dim[];
+}
+
+export interface ModelSpec {
+  /** Artifact name, as APIs refer to it. */
+  name: string;
+  /** File name inside the bento's `models/` folder. */
+  file: string;
+  sha256: string;
+  inputs: TensorSpec[];
+  outputs: TensorSpec[];
+}
+
+export type InputSpec =
+  | { type: 'ndarray'; dtype: Dtype; shape: Dim[] }
+  | { type: 'json'; schema?: Record<string, unknown> }
+  | { type: 'text' };
+
+export type OutputSpec =
+  | {
+      type: 'json';
+      /** Class names for the model's label/probability outputs, index → name. */
+      labels?: string[];
+    }
+  | { type: 'ndarray' }
+  | { type: 'text' };
+
+export interface BatchSpec {
+  enabled: boolean;
+  /** Rows per outbound batch; never exceeded. */
+  maxBatchSize: number;
+  /** Latency target per request, in ms, from arrival to answer. */
+  maxLatencyMs: number;
+}
+
+export interface ApiSpec {
+  name: string;
+  /** HTTP route, always starting with `/`. */
+  route: string;
+  /** Artifact name of the model this API runs, when it has one. */
+  model?: string;
+  /** Key into `bento:handlers` when the API has a TypeScript handler. */
+  handler?: string;
+  input: InputSpec;
+  output: OutputSpec;
+  batch: BatchSpec;
+  /** An example request body for docs, derived from the signature. */
+  example?: unknown;
+}
+
+export interface RuntimeSettings {
+  /** @default 5000 */
+  port: number;
+  /** @default '0.0.0.0' */
+  host: string;
+  /** Model worker threads; also the batcher's outbound semaphore. @default 1 */
+  workers: number;
+  /** onnxruntime intra-op threads per worker. @default 0 (onnxruntime decides) */
+  threads: number;
+  device: 'auto' | 'cpu' | 'cuda' | 'webgpu';
+  /** Largest accepted request body, in bytes. @default 10 MiB */
+  bodyLimitBytes: number;
+  /** Whole-request budget, in ms, after which the client gets a 504. @default 60_000 */
+  requestTimeoutMs: number;
+}
+
+export interface RuntimeConfig {
+  service: { name: string; version: string; description?: string };
+  runtime: RuntimeSettings;
+  models: ModelSpec[];
+  apis: ApiSpec[];
+}
+
+/** What a handler receives besides its input. */
+export interface HandlerContext {
+  /** Runs a model of this bento in a worker thread. */
+  run(model: string, feeds: Record<string, TensorValue>): Promise<Record<string, TensorValue>>;
+  api: string;
+}
+
+/** A tensor as it crosses the worker boundary: flat typed data plus shape. */
+export interface TensorValue {
+  dtype: Dtype;
+  dims: number[];
+  data: Float32Array | Float64Array | Int32Array | BigInt64Array | Uint8Array | Int8Array | string[];
+}
