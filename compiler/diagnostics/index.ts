@@ -1,0 +1,12 @@
+export { catalog, type DiagnosticCode, type Severity } from './catalog.js';
+export {
+  BentocError,
+  DiagnosticBag,
+  createDiagnostic,
+  isBentocError,
+  type Diagnostic,
+  type DiagnosticInit,
+  type Position,
+  type SourceSpan,
+} from './diagnostic.js';
+export { renderDiagnostic, toJsonDiagnostic, type RenderOptions } from './render.js';
