@@ -9,4 +9,5 @@ export {
   type Position,
   type SourceSpan,
 } from './diagnostic.js';
+export { didYouMean, suggestClosest } from './suggest.js';
 export { renderDiagnostic, toJsonDiagnostic, type RenderOptions } from './render.js';

@@ -1,0 +1,105 @@
+import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { LineCounter, isMap, isNode, isPair, isScalar, isSeq, parseDocument, type Document, type Node } from 'yaml';
+import { BentocError, createDiagnostic, type Diagnostic, type SourceSpan } from '../../diagnostics/index.js';
+
+/** A path into the document, as ajv's instancePath segments: keys and array indexes. */
+export type DocPath = (string | number)[];
+
+export interface LoadedBentofile {
+  /** Absolute path of the bentofile. */
+  file: string;
+  /** The project folder: the bentofile's folder. Every relative path resolves from here. */
+  projectDir: string;
+  source: string;
+  /** Plain data, as YAML gives it; not yet validated. */
+  data: unknown;
+  /** Where a value (or, with `key`, its key) stands in the file; falls back to the nearest parent. */
+  locate(path: DocPath, options?: { key?: boolean }): SourceSpan;
+}
+
+export async function loadBentofile(path: string): Promise<LoadedBentofile> {
+  const file = resolve(path);
+  let source: string;
+  try {
+    source = await readFile(file, 'utf8');
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === 'EISDIR' ? 'is a folder' : 'cannot be read';
+    throw new BentocError('file_not_found', `${file} ${reason}`, {
+      hint: 'pass the path of a bentofile.yaml, e.g. `bentoc build samples/iris/bentofile.yaml`',
+    });
+  }
+  return parseBentofile(file, source);
+}
+
+export function parseBentofile(file: string, source: string): LoadedBentofile {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(source, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const toSpan = (offset: number, end?: number): SourceSpan => {
+    const start = lineCounter.linePos(offset);
+    const stop = end === undefined ? undefined : lineCounter.linePos(end);
+    return {
+      file,
+      start: { line: start.line, column: start.col },
+      end: stop && { line: stop.line, column: stop.col },
+    };
+  };
+
+  const problems: Diagnostic[] = doc.errors.map((error) => {
+    const duplicate = error.code === 'DUPLICATE_KEY';
+    return createDiagnostic(duplicate ? 'yaml_duplicate_key' : 'yaml_syntax', firstLine(error.message), {
+      span: toSpan(error.pos[0], error.pos[1]),
+      hint: duplicate ? 'remove one of the two entries' : 'check indentation, colons and quotes around this point',
+    });
+  });
+  if (problems.length > 0) throw new BentocError(problems);
+
+  const data = doc.toJS() ?? {};
+  return {
+    file,
+    projectDir: dirname(file),
+    source,
+    data,
+    locate: (path, options) => locateInDocument(doc, path, options?.key ?? false, toSpan),
+  };
+}
+
+function locateInDocument(
+  doc: Document,
+  path: DocPath,
+  wantKey: boolean,
+  toSpan: (offset: number, end?: number) => SourceSpan,
+): SourceSpan {
+  let node: unknown = doc.contents;
+  let keyNode: Node | undefined;
+  for (const segment of path) {
+    let next: unknown;
+    if (isMap(node)) {
+      const pair = node.items.find((item) => isPair(item) && isScalar(item.key) && String(item.key.value) === String(segment));
+      if (pair) {
+        keyNode = isNode(pair.key) ? pair.key : undefined;
+        next = pair.value;
+      }
+    } else if (isSeq(node) && typeof segment === 'number') {
+      next = node.items[segment];
+      keyNode = undefined;
+    }
+    if (next === undefined || next === null) {
+      // A missing value (or a key with an empty value): point at the key or the parent.
+      if (keyNode && next === null) return spanOf(keyNode, toSpan);
+      break;
+    }
+    node = next;
+  }
+  const target = wantKey && keyNode ? keyNode : isNode(node) ? node : undefined;
+  return target ? spanOf(target, toSpan) : toSpan(0);
+}
+
+function spanOf(node: Node, toSpan: (offset: number, end?: number) => SourceSpan): SourceSpan {
+  const range = node.range ?? [0, 0, 0];
+  return toSpan(range[0], range[1]);
+}
+
+function firstLine(message: string): string {
+  return message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+}

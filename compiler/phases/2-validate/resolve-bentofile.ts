@@ -1,0 +1,192 @@
+import { isAbsolute, relative, resolve } from 'node:path';
+import type { Api, RawBentofile } from '../../../schemas/bentofile.generated.js';
+import { DiagnosticBag, didYouMean } from '../../diagnostics/index.js';
+import type { DocPath, LoadedBentofile } from '../1-load/load-bentofile.js';
+import { defaults, type ResolvedApi, type ResolvedBentofile } from './resolved-bentofile.js';
+
+const serviceNamePattern = /^[a-z0-9_][a-z0-9_.-]*$/;
+
+/**
+ * Turns a schema-valid bentofile into the resolved form: defaults filled in, legacy keys mapped (with a
+ * warning), paths made absolute and kept inside the project, names and routes unique.
+ */
+export function resolveBentofile(loaded: LoadedBentofile & { data: RawBentofile }, bag: DiagnosticBag): ResolvedBentofile {
+  const raw = loaded.data;
+  const at = (path: DocPath, key = false) => loaded.locate(path, { key });
+  const inProject = (path: string, docPath: DocPath) => resolveInProject(loaded, path, docPath, bag);
+
+  const service = raw.service.trim().toLowerCase();
+  if (!serviceNamePattern.test(service)) {
+    bag.add('invalid_name', `service name \`${raw.service}\` is not allowed`, {
+      span: at(['service']),
+      hint: 'use lower-case letters, digits, `_`, `.` and `-`, starting with a letter, digit or `_` (it becomes an image name)',
+    });
+  }
+
+  const artifacts = (raw.artifacts ?? []).map((artifact, i) => ({
+    name: artifact.name,
+    path: inProject(artifact.path, ['artifacts', i, 'path']),
+    span: at(['artifacts', i]),
+  }));
+  reportDuplicates(artifacts.map((a, i) => [a.name, ['artifacts', i, 'name']] as const), 'artifact', loaded, bag);
+
+  const artifactNames = artifacts.map((a) => a.name);
+  const apis = raw.apis.map((api, i) => resolveApi(api, i, loaded, bag, artifactNames));
+  reportDuplicates(apis.map((a, i) => [a.name, ['apis', i, 'name']] as const), 'API', loaded, bag);
+  const routes = new Map<string, number>();
+  apis.forEach((api, i) => {
+    const first = routes.get(api.route);
+    if (first === undefined) routes.set(api.route, i);
+    else
+      bag.add('duplicate_route', `APIs \`${apis[first]!.name}\` and \`${api.name}\` both use route \`${api.route}\``, {
+        span: raw.apis[i]!.route ? at(['apis', i, 'route']) : at(['apis', i, 'name']),
+        hint: 'give one of them its own `route:`',
+      });
+  });
+
+  const pip = raw.env?.pip;
+  const docker = raw.docker ?? {};
+  const gpu = docker.gpu ?? false;
+  return {
+    file: loaded.file,
+    projectDir: loaded.projectDir,
+    service,
+    description: raw.description,
+    labels: raw.labels ?? {},
+    include: (raw.include ?? []).map((glob, i) => (inProject(glob, ['include', i]), glob)),
+    exclude: raw.exclude ?? [],
+    artifacts,
+    apis,
+    env: {
+      npm: { packages: raw.env?.npm?.packages ?? [], infer: raw.env?.npm?.infer ?? true },
+      pip: {
+        packages: pip?.packages ?? [],
+        requirementsTxt: pip?.requirements_txt && inProject(pip.requirements_txt, ['env', 'pip', 'requirements_txt']),
+        infer: pip?.infer ?? true,
+        span: pip?.requirements_txt ? at(['env', 'pip', 'requirements_txt']) : undefined,
+      },
+    },
+    runtime: {
+      port: raw.runtime?.port ?? defaults.port,
+      host: '0.0.0.0',
+      workers: raw.runtime?.workers ?? defaults.workers,
+      threads: raw.runtime?.threads ?? defaults.threads,
+      device: raw.runtime?.device ?? 'auto',
+      bodyLimitBytes: parseSize(raw.runtime?.body_limit) ?? defaults.bodyLimitBytes,
+      requestTimeoutMs: raw.runtime?.request_timeout_ms ?? defaults.requestTimeoutMs,
+    },
+    docker: {
+      baseImage: docker.base_image ?? (gpu ? defaults.gpuBaseImage : defaults.baseImage),
+      gpu,
+      systemPackages: docker.system_packages ?? [],
+      env: docker.env ?? {},
+      setupScript: docker.setup_script && inProject(docker.setup_script, ['docker', 'setup_script']),
+      user: docker.user ?? defaults.user,
+      labels: docker.labels ?? {},
+    },
+  };
+}
+
+function resolveApi(api: Api, i: number, loaded: LoadedBentofile, bag: DiagnosticBag, artifactNames: string[]): ResolvedApi {
+  const at = (path: DocPath, key = false) => loaded.locate(['apis', i, ...path], { key });
+  if (!api.model && !api.handler) {
+    bag.add('api_without_target', `API \`${api.name}\` has neither \`model\` nor \`handler\``, {
+      span: at([], false),
+      hint: artifactNames.length > 0 ? `add \`model: ${artifactNames[0]}\`` : 'add `model: <artifact name>` or `handler: ./service.ts#predict`',
+    });
+  }
+  if (api.model && !artifactNames.includes(api.model)) {
+    bag.add('unknown_model', `API \`${api.name}\` uses model \`${api.model}\`, which is not among the artifacts`, {
+      span: at(['model']),
+      hint: didYouMean(api.model, artifactNames) ?? 'declare it under `artifacts:`',
+    });
+  }
+
+  let handler: ResolvedApi['handler'];
+  if (api.handler) {
+    const [file, exportName] = api.handler.split('#') as [string, string];
+    handler = {
+      file: resolveInProject(loaded, file, ['apis', i, 'handler'], bag),
+      exportName,
+      key: `${api.name}`,
+      span: at(['handler']),
+    };
+  }
+
+  return {
+    name: api.name,
+    route: api.route ?? `/${api.name}`,
+    description: api.description,
+    model: api.model,
+    handler,
+    input: api.input.type === 'ndarray'
+      ? { type: 'ndarray', dtype: api.input.dtype, shape: api.input.shape }
+      : api.input.type === 'json'
+        ? { type: 'json', schema: api.input.schema }
+        : { type: 'text' },
+    output: api.output.type === 'json' ? { type: 'json', labels: api.output.labels } : { type: api.output.type },
+    batch: resolveBatch(api, i, loaded, bag),
+    example: api.example,
+    span: at([]),
+    locate: (key) => at([key], true),
+  };
+}
+
+function resolveBatch(api: Api, i: number, loaded: LoadedBentofile, bag: DiagnosticBag) {
+  const at = (key: string) => loaded.locate(['apis', i, key], { key: true });
+  const legacy = [
+    ['mb_max_batch_size', 'batch.max_batch_size', api.mb_max_batch_size],
+    ['mb_max_latency', 'batch.max_latency_ms', api.mb_max_latency],
+  ] as const;
+  for (const [key, replacement, value] of legacy) {
+    if (value === undefined) continue;
+    if (api.batch) {
+      bag.add('batch_invalid', `API \`${api.name}\` sets both \`${key}\` and \`batch\``, {
+        span: at(key),
+        hint: `remove \`${key}\`; use \`${replacement}\``,
+      });
+    } else {
+      bag.add('deprecated_key', `\`${key}\` is deprecated`, { span: at(key), hint: `use \`${replacement}: ${value}\`` });
+    }
+  }
+  const usesLegacy = api.mb_max_batch_size !== undefined || api.mb_max_latency !== undefined;
+  return {
+    // Legacy keys only existed for batching APIs, so their presence turns batching on.
+    enabled: api.batch?.enabled ?? (api.batch !== undefined || usesLegacy),
+    maxBatchSize: api.batch?.max_batch_size ?? api.mb_max_batch_size ?? defaults.maxBatchSize,
+    maxLatencyMs: api.batch?.max_latency_ms ?? api.mb_max_latency ?? defaults.maxLatencyMs,
+  };
+}
+
+function reportDuplicates(entries: (readonly [string, DocPath])[], what: string, loaded: LoadedBentofile, bag: DiagnosticBag) {
+  const seen = new Set<string>();
+  for (const [name, path] of entries) {
+    if (seen.has(name)) {
+      bag.add('duplicate_name', `two ${what}s are named \`${name}\``, {
+        span: loaded.locate(path),
+        hint: `${what} names must be unique; rename one`,
+      });
+    }
+    seen.add(name);
+  }
+}
+
+/** Resolves a project-relative path and refuses one that leaves the project: a bento must be self-contained. */
+function resolveInProject(loaded: LoadedBentofile, path: string, docPath: DocPath, bag: DiagnosticBag): string {
+  const absolute = resolve(loaded.projectDir, path);
+  const rel = relative(loaded.projectDir, absolute);
+  if (isAbsolute(path) || rel.startsWith('..') || isAbsolute(rel)) {
+    bag.add('path_outside_project', `\`${path}\` is outside the project folder ${loaded.projectDir}`, {
+      span: loaded.locate(docPath),
+      hint: 'copy the file into the project (next to bentofile.yaml) and use a relative path',
+    });
+  }
+  return absolute;
+}
+
+function parseSize(value: number | string | undefined): number | undefined {
+  if (value === undefined || typeof value === 'number') return value;
+  const match = /^([0-9]+(?:\.[0-9]+)?)\s*(b|kb|mb|gb)$/i.exec(value.trim())!;
+  const unit = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 }[match[2]!.toLowerCase() as 'b']!;
+  return Math.round(Number(match[1]) * unit);
+}

@@ -1,0 +1,87 @@
+import type { BatchSpec, Dim, Dtype, OutputSpec, RuntimeSettings } from '../../../runtime-template/contract.js';
+import type { SourceSpan } from '../../diagnostics/index.js';
+
+/** Defaults for everything a bentofile may leave out; the rest of the compiler sees only resolved values. */
+export const defaults = {
+  /** Rows per model call; what memory allows. */
+  maxBatchSize: 1000,
+  /** Latency target per request, in ms: the client's timeout. */
+  maxLatencyMs: 10_000,
+  port: 5000,
+  workers: 1,
+  /** 0 lets onnxruntime pick (one per core). */
+  threads: 0,
+  bodyLimitBytes: 10 * 1024 * 1024,
+  requestTimeoutMs: 60_000,
+  /** A pinned Node LTS image matching the bundle's target. */
+  baseImage: 'node:20.20.2-bookworm-slim',
+  gpuBaseImage: 'nvidia/cuda:12.4.1-cudnn-runtime-ubuntu22.04',
+  user: 'bento',
+} as const;
+
+export interface ResolvedArtifact {
+  name: string;
+  /** Absolute path of the ONNX file. */
+  path: string;
+  span: SourceSpan;
+}
+
+export interface ResolvedHandler {
+  /** Absolute path of the TypeScript/JavaScript file. */
+  file: string;
+  exportName: string;
+  /** Unique key in the bundle's handler table. */
+  key: string;
+  span: SourceSpan;
+}
+
+export type ResolvedInput =
+  | { type: 'ndarray'; dtype?: Dtype; shape?: Dim[] }
+  | { type: 'json'; schema?: Record<string, unknown> }
+  | { type: 'text' };
+
+export interface ResolvedApi {
+  name: string;
+  route: string;
+  description?: string;
+  model?: string;
+  handler?: ResolvedHandler;
+  input: ResolvedInput;
+  output: OutputSpec;
+  batch: BatchSpec;
+  /** Request body shown in the docs; derived from the signature when absent. */
+  example?: unknown;
+  span: SourceSpan;
+  /** Locates a key of this API in the bentofile, for later phases' diagnostics. */
+  locate(key: string): SourceSpan;
+}
+
+export interface ResolvedDocker {
+  baseImage: string;
+  gpu: boolean;
+  systemPackages: string[];
+  env: Record<string, string>;
+  /** Absolute path of the setup script, when there is one. */
+  setupScript?: string;
+  user: string;
+  labels: Record<string, string>;
+}
+
+export interface ResolvedBentofile {
+  file: string;
+  projectDir: string;
+  /** Normalised (lower case) service name: the bento's name. */
+  service: string;
+  description?: string;
+  labels: Record<string, string>;
+  include: string[];
+  exclude: string[];
+  artifacts: ResolvedArtifact[];
+  apis: ResolvedApi[];
+  env: {
+    npm: { packages: string[]; infer: boolean };
+    pip: { packages: string[]; requirementsTxt?: string; infer: boolean; span?: SourceSpan };
+  };
+  runtime: RuntimeSettings;
+  docker: ResolvedDocker;
+}

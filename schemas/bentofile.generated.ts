@@ -1,0 +1,137 @@
+/* Generated from bentofile.schema.json by schemas/generate-types.ts. Do not edit. */
+
+export type Name = string;
+export type Dtype = 'float32' | 'float64' | 'int32' | 'int64' | 'uint8' | 'int8' | 'bool' | 'string';
+
+/**
+ * bentofile.yaml: what a bentoc service is — its models, environment, APIs and batching.
+ */
+export interface RawBentofile {
+  /**
+   * Service name; normalised to lower case. Becomes the bento and image name.
+   */
+  service: string;
+  description?: string;
+  /**
+   * Free-form labels copied into the manifest and the image.
+   */
+  labels?: {
+    [k: string]: string;
+  };
+  /**
+   * Globs of project files to copy into the bento (relative to the bentofile).
+   */
+  include?: string[];
+  /**
+   * Globs removed from `include`.
+   */
+  exclude?: string[];
+  artifacts?: Artifact[];
+  /**
+   * @minItems 1
+   */
+  apis: [Api, ...Api[]];
+  env?: Env;
+  runtime?: Runtime;
+  docker?: Docker;
+}
+export interface Artifact {
+  name: Name;
+  /**
+   * ONNX file, relative to the bentofile and inside the project.
+   */
+  path: string;
+}
+export interface Api {
+  name: Name;
+  route?: string;
+  description?: string;
+  /**
+   * Artifact name this API runs.
+   */
+  model?: string;
+  /**
+   * TypeScript handler as ./file.ts#exportName.
+   */
+  handler?: string;
+  input: Input;
+  output: Output;
+  /**
+   * An example request body for the docs and Swagger UI's "Try it out"; derived from the model signature when left out.
+   */
+  example?: {
+    [k: string]: unknown;
+  };
+  batch?: Batch;
+  /**
+   * Deprecated: use batch.max_batch_size.
+   */
+  mb_max_batch_size?: number;
+  /**
+   * Deprecated: use batch.max_latency_ms.
+   */
+  mb_max_latency?: number;
+}
+export interface Input {
+  type: 'ndarray' | 'json' | 'text';
+  dtype?: Dtype;
+  /**
+   * Dimensions; -1 or a name marks a dynamic one (the first is the batch).
+   *
+   * @minItems 1
+   */
+  shape?: [number | string, ...(number | string)[]];
+  /**
+   * JSON Schema the request body must satisfy (type json).
+   */
+  schema?: {};
+}
+export interface Output {
+  type: 'json' | 'ndarray' | 'text';
+  /**
+   * Class names, index order, for a classifier's outputs.
+   *
+   * @minItems 1
+   */
+  labels?: [string, ...string[]];
+}
+export interface Batch {
+  enabled?: boolean;
+  max_batch_size?: number;
+  max_latency_ms?: number;
+}
+export interface Env {
+  npm?: {
+    packages?: string[];
+    infer?: boolean;
+  };
+  pip?: {
+    packages?: string[];
+    requirements_txt?: string;
+    infer?: boolean;
+  };
+}
+export interface Runtime {
+  port?: number;
+  workers?: number;
+  threads?: number;
+  device?: 'auto' | 'cpu' | 'cuda' | 'webgpu';
+  /**
+   * Largest request body: bytes, or a size like 10mb.
+   */
+  body_limit?: number | string;
+  request_timeout_ms?: number;
+}
+export interface Docker {
+  base_image?: string;
+  gpu?: boolean;
+  system_packages?: string[];
+  env?: {
+    [k: string]: string;
+  };
+  setup_script?: string;
+  user?: string;
+  labels?: {
+    [k: string]: string;
+  };
+}
