@@ -81,7 +81,7 @@ export function packageNameOf(specifier: string): string {
 function spanOfMessage(message: Message): SourceSpan | undefined {
   if (!message.location) return undefined;
   return {
-    file: message.location.file,
+    file: resolve(message.location.file),
     start: { line: message.location.line, column: message.location.column + 1 },
   };
 }

@@ -1,0 +1,28 @@
+import { showUsage, type CommandDef } from 'citty';
+import { isBentocError, renderDiagnostic, toJsonDiagnostic } from '../diagnostics/index.js';
+
+/** Exit codes: 1 for anything the user can fix, 70 (EX_SOFTWARE) for a bentoc bug. */
+export const exitCodes = { ok: 0, userError: 1, internalError: 70 } as const;
+
+/** Prints a failure the way its cause deserves and returns the exit code. */
+export async function reportFailure(error: unknown, command: CommandDef, rawArgs: string[]): Promise<number> {
+  const json = rawArgs.includes('--json');
+  if (isBentocError(error)) {
+    if (json) console.log(JSON.stringify({ ok: false, diagnostics: error.diagnostics.map((d) => toJsonDiagnostic(d, process.cwd())) }, null, 2));
+    else for (const d of error.diagnostics) console.error(`${renderDiagnostic(d, { cwd: process.cwd(), color: useColor() })}\n`);
+    return exitCodes.userError;
+  }
+  // citty's own argument errors (unknown command, missing positional) are usage errors.
+  if (error instanceof Error && error.name === 'CLIError') {
+    await showUsage(command).catch(() => undefined);
+    console.error(`error: ${error.message}`);
+    return exitCodes.userError;
+  }
+  console.error('bentoc: internal error — this is a bug in bentoc, please report it with the output below.');
+  console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+  return exitCodes.internalError;
+}
+
+export function useColor(): boolean {
+  return Boolean(process.stderr.isTTY) && !process.env.NO_COLOR;
+}

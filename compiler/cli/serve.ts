@@ -1,0 +1,32 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { defineCommand } from 'citty';
+import { BentocError } from '../diagnostics/index.js';
+import { resolveBento } from './resolve-bento.js';
+
+export default defineCommand({
+  meta: { name: 'serve', description: 'Serve a bento over HTTP (Swagger UI at /)' },
+  args: {
+    bento: { type: 'positional', required: true, description: 'name[:version|latest], or a bento folder' },
+    port: { type: 'string', alias: 'p', description: 'Port to listen on (default: the bentofile runtime.port, 5000; or $PORT)' },
+    host: { type: 'string', description: 'Address to bind (default 0.0.0.0)' },
+  },
+  async run({ args }) {
+    const bento = await resolveBento(args.bento);
+    const flags: string[] = [];
+    if (args.port !== undefined) {
+      if (!/^\d+$/.test(args.port) || Number(args.port) > 65535) {
+        throw new BentocError('bad_cli_input', `--port must be a number from 0 to 65535, got \`${args.port}\``);
+      }
+      flags.push('--port', args.port);
+    }
+    if (args.host) flags.push('--host', args.host);
+    // The bento runs exactly as in its image: `node server.mjs`, from its own folder.
+    const child = spawn(process.execPath, [join(bento.dir, 'server.mjs'), ...flags], { cwd: bento.dir, stdio: 'inherit' });
+    const forward = (signal: NodeJS.Signals) => child.kill(signal);
+    process.on('SIGINT', forward);
+    process.on('SIGTERM', forward);
+    const code = await new Promise<number>((done) => child.on('exit', (status, signal) => done(status ?? (signal ? 128 + 15 : 1))));
+    process.exitCode = code;
+  },
+});

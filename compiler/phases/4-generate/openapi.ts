@@ -1,0 +1,183 @@
+import type { ApiSpec, Dim, Dtype, InputSpec, ModelSpec, OutputSpec, RuntimeConfig } from '../../../runtime-template/contract.js';
+
+type Schema = Record<string, unknown>;
+
+/**
+ * The OpenAPI 3.1 document every bento serves at /openapi.json: one operation per API with request and
+ * response schemas derived from the model signature, an example, and the error responses the runtime
+ * really sends.
+ */
+export function generateOpenApi(config: RuntimeConfig): Schema {
+  const models = new Map(config.models.map((m) => [m.name, m]));
+  const paths: Schema = {};
+  for (const api of config.apis) paths[api.route] = { post: generateOperation(api, api.model ? models.get(api.model) : undefined) };
+  paths['/readyz'] = probe('Ready once every model is loaded', 'ready', true);
+  paths['/livez'] = probe('The process is alive', 'alive', false);
+  paths['/healthz'] = probe('The process is alive (alias of /livez)', 'health', false);
+  paths['/metrics'] = {
+    get: {
+      tags: ['infra'],
+      summary: 'Prometheus metrics',
+      operationId: 'metrics',
+      responses: { '200': { description: 'Metrics in the Prometheus text format', content: { 'text/plain': { schema: { type: 'string' } } } } },
+    },
+  };
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: config.service.name,
+      version: config.service.version,
+      description: config.service.description ?? `Model service \`${config.service.name}\`, built by bentoc.`,
+    },
+    tags: [
+      { name: 'apis', description: 'The service APIs' },
+      { name: 'infra', description: 'Health and metrics' },
+    ],
+    paths,
+    components: {
+      schemas: { Error: errorSchema },
+      responses: {
+        BadRequest: errorResponse('The request does not fit the API: the message names the field and the expected value'),
+        TooLarge: errorResponse('The body is larger than the server accepts'),
+        UnsupportedMediaType: errorResponse('The Content-Type is not one the API accepts'),
+        Overloaded: {
+          ...errorResponse('The request could not be served within its latency target; retry after the given seconds'),
+          headers: { 'Retry-After': { schema: { type: 'integer' }, description: 'Seconds to wait before retrying' } },
+        },
+        Internal: errorResponse('An internal fault: the server logs say more'),
+      },
+    },
+  };
+}
+
+function generateOperation(api: ApiSpec, model: ModelSpec | undefined): Schema {
+  const request = requestContent(api.input, api.example);
+  return {
+    tags: ['apis'],
+    operationId: api.name,
+    summary: api.model ? `Run model \`${api.model}\`` : `Call handler \`${api.name}\``,
+    description: describeApi(api),
+    requestBody: { required: true, content: request },
+    responses: {
+      '200': { description: 'The prediction', content: responseContent(api.output, model) },
+      '400': { $ref: '#/components/responses/BadRequest' },
+      '413': { $ref: '#/components/responses/TooLarge' },
+      '415': { $ref: '#/components/responses/UnsupportedMediaType' },
+      '500': { $ref: '#/components/responses/Internal' },
+      '503': { $ref: '#/components/responses/Overloaded' },
+    },
+  };
+}
+
+function describeApi(api: ApiSpec): string {
+  const lines: string[] = [];
+  if (api.input.type === 'ndarray') {
+    lines.push(`Input: ${api.input.dtype} tensor of shape [${api.input.shape.map((d) => (typeof d === 'number' && d >= 0 ? d : 'n')).join(', ')}] as nested JSON arrays, or wrapped as \`{"instances": [...]}\`.`);
+  }
+  if (api.batch.enabled) {
+    lines.push(`Adaptive batching: up to ${api.batch.maxBatchSize} rows per model call, latency target ${api.batch.maxLatencyMs} ms.`);
+  }
+  return lines.join('\n\n');
+}
+
+function requestContent(input: InputSpec, example: unknown): Schema {
+  if (input.type === 'text') return { 'text/plain': { schema: { type: 'string' }, example } };
+  if (input.type === 'json') return { 'application/json': { schema: input.schema ?? {}, example } };
+  const tensor = tensorSchema(input.dtype, input.shape);
+  return {
+    'application/json': {
+      schema: {
+        oneOf: [
+          tensor,
+          { type: 'object', required: ['instances'], additionalProperties: false, properties: { instances: tensor } },
+        ],
+      },
+      example,
+    },
+  };
+}
+
+function responseContent(output: OutputSpec, model: ModelSpec | undefined): Schema {
+  if (output.type === 'text') return { 'text/plain': { schema: { type: 'string' } } };
+  const outputs = model?.outputs ?? [];
+  if (output.type === 'json' && output.labels) {
+    return { 'application/json': { schema: labelledSchema(output.labels) } };
+  }
+  const properties = Object.fromEntries(outputs.map((o) => [o.name, tensorSchema(o.dtype, o.shape)]));
+  return {
+    'application/json': {
+      schema: outputs.length > 0 ? { type: 'object', properties, required: outputs.map((o) => o.name) } : {},
+    },
+  };
+}
+
+/** One object per input row: the top label and every class's probability. */
+function labelledSchema(labels: string[]): Schema {
+  return {
+    type: 'array',
+    items: {
+      type: 'object',
+      required: ['label', 'probabilities'],
+      properties: {
+        label: { type: 'string', enum: labels },
+        probabilities: {
+          type: 'object',
+          properties: Object.fromEntries(labels.map((l) => [l, { type: 'number', minimum: 0, maximum: 1 }])),
+        },
+      },
+    },
+  };
+}
+
+export function tensorSchema(dtype: Dtype, shape: Dim[]): Schema {
+  let schema: Schema = scalarSchema(dtype);
+  for (const dim of [...shape].reverse()) {
+    const fixed = typeof dim === 'number' && dim >= 0;
+    schema = fixed ? { type: 'array', items: schema, minItems: dim, maxItems: dim } : { type: 'array', items: schema, minItems: 1 };
+  }
+  return schema;
+}
+
+function scalarSchema(dtype: Dtype): Schema {
+  switch (dtype) {
+    case 'float32':
+    case 'float64':
+      return { type: 'number' };
+    case 'bool':
+      return { type: 'boolean' };
+    case 'string':
+      return { type: 'string' };
+    case 'uint8':
+      return { type: 'integer', minimum: 0, maximum: 255 };
+    case 'int8':
+      return { type: 'integer', minimum: -128, maximum: 127 };
+    default:
+      return { type: 'integer' };
+  }
+}
+
+function probe(summary: string, operationId: string, canFail: boolean): Schema {
+  const responses: Schema = { '200': { description: 'OK', content: { 'application/json': { schema: { type: 'object' } } } } };
+  if (canFail) responses['503'] = { description: 'Not ready yet', content: { 'application/json': { schema: { type: 'object' } } } };
+  return { get: { tags: ['infra'], summary, operationId, responses } };
+}
+
+const errorSchema = {
+  type: 'object',
+  required: ['error'],
+  properties: {
+    error: {
+      type: 'object',
+      required: ['code', 'message'],
+      properties: {
+        code: { type: 'string', description: 'Stable, machine-readable error code' },
+        message: { type: 'string' },
+        details: { type: 'object', description: 'What was expected and what was received' },
+      },
+    },
+  },
+};
+
+function errorResponse(description: string): Schema {
+  return { description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
+}
