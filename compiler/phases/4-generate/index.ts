@@ -9,12 +9,15 @@ import { toDockerfileInput } from './dockerfile-input.js';
 import { generateDockerignore } from './dockerignore.js';
 import { createManifest, stringifyManifest, type BentoManifest } from './manifest.js';
 import { generateOpenApi } from './openapi.js';
+import { createRuntimeConfig } from './runtime-config.js';
 import { copyRuntimeAssets } from './runtime-assets.js';
 
 export type { BentoManifest } from './manifest.js';
 export { computeInputsHash, versionFromHash } from './compute-version.js';
 export { generateDockerfile } from './dockerfile.js';
 export { toDockerfileInput } from './dockerfile-input.js';
+export { generateOpenApi } from './openapi.js';
+export { createRuntimeConfig } from './runtime-config.js';
 
 export interface GenerateOptions {
   /** Empty folder the bento's files are written into; the package phase moves it into the store. */
@@ -33,12 +36,7 @@ export interface GeneratedBento {
 export async function generateBento(analyzed: AnalyzedBento, options: GenerateOptions): Promise<GeneratedBento> {
   const { bentofile } = analyzed;
   const { outDir } = options;
-  const config: RuntimeConfig = {
-    service: { name: bentofile.service, version: options.version, description: bentofile.description },
-    runtime: bentofile.runtime,
-    models: analyzed.models.map((m) => m.spec),
-    apis: analyzed.apis,
-  };
+  const config = createRuntimeConfig(analyzed, options.version);
   const manifest = createManifest(analyzed, config, options.inputsSha256, options.bentocVersion);
 
   await mkdir(join(outDir, 'models'), { recursive: true });
