@@ -1,0 +1,128 @@
+import { resolve } from 'node:path';
+import { defineCommand } from 'citty';
+import { BentocError } from '../diagnostics/index.js';
+import { buildImage, type BuildProgressEvent } from '../image/build-image.js';
+import { connectDockerEngine } from '../image/docker-engine.js';
+import { writeBuildContext } from '../image/write-context.js';
+import { generateDockerfile } from '../phases/4-generate/dockerfile.js';
+import { toDockerfileInput } from '../phases/4-generate/dockerfile-input.js';
+import { resolveBento } from './resolve-bento.js';
+
+/** Docker's reference grammar, simplified: lowercase repository path, optional registry port, optional tag. */
+const IMAGE_TAG = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?::[0-9]+)?(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[\w][\w.-]{0,127})?$/;
+
+export default defineCommand({
+  meta: { name: 'containerize', description: 'Build a container image from a bento (Docker engine at DOCKER_HOST)' },
+  args: {
+    bento: { type: 'positional', required: true, description: 'name[:version|latest], or a bento folder' },
+    tag: { type: 'string', alias: 't', description: 'Image name[:tag]; repeatable or comma-separated (default <name>:<version>)' },
+    platform: { type: 'string', description: 'Target platform, e.g. linux/amd64' },
+    'build-arg': { type: 'string', description: 'KEY=VALUE build argument; repeatable' },
+    cache: { type: 'boolean', default: true, description: 'Use the layer cache', negativeDescription: 'Build every layer afresh' },
+    'base-image': { type: 'string', description: "Base image instead of the bento's docker.base_image" },
+    'dockerfile-only': { type: 'string', valueHint: 'DIR', description: 'Write the build context to DIR instead of building' },
+    quiet: { type: 'boolean', alias: 'q', description: 'Print only the image id' },
+    json: { type: 'boolean', description: 'Progress as NDJSON events on stdout, for CI' },
+  },
+  async run({ args, rawArgs }) {
+    const bento = await resolveBento(args.bento);
+    const tags = parseTags(collectRepeated(rawArgs, ['--tag', '-t']), `${bento.name}:${bento.version}`);
+    const buildArgs = parseBuildArgs(collectRepeated(rawArgs, ['--build-arg']));
+    const baseImage = args['base-image'];
+    // The stored bento is immutable: a new base image travels as an override inside the context, never a write.
+    const overrides = baseImage ? { Dockerfile: generateDockerfile(toDockerfileInput(bento.manifest, { baseImage })) } : undefined;
+
+    const outDir = args['dockerfile-only'];
+    if (outDir) {
+      const written = await writeBuildContext({ contextDir: bento.dir, overrides, outDir: resolve(outDir) });
+      if (args.json) console.log(JSON.stringify({ event: 'context', dir: written.dir, entries: written.entries, tags }));
+      else if (!args.quiet) console.error(`Wrote the build context to ${written.dir}\n  docker build ${tags.map((t) => `-t ${t}`).join(' ')} ${written.dir}`);
+      return;
+    }
+
+    const engine = await connectDockerEngine();
+    const report = createReporter({ json: Boolean(args.json), quiet: Boolean(args.quiet) });
+    if (!args.quiet && !args.json) console.error(`Building ${tags.join(', ')} from ${bento.name}:${bento.version} on ${engine.endpoint}`);
+    const image = await buildImage({
+      contextDir: bento.dir,
+      overrides,
+      tags,
+      buildArgs,
+      platform: args.platform,
+      noCache: args.cache === false,
+      onProgress: report,
+      engine,
+    });
+    if (args.quiet) console.log(image.imageId);
+    else if (!args.json) {
+      console.log(`Built ${image.tags.join(', ')} (${image.imageId.slice(0, 19)})`);
+      console.error(`  docker run --rm -p ${bento.manifest.runtime.port}:${bento.manifest.runtime.port} ${image.tags[0]}`);
+    }
+  },
+});
+
+/** citty keeps only the last value of a repeated flag: read every occurrence from the raw arguments. */
+export function collectRepeated(rawArgs: string[], names: string[]): string[] {
+  const values: string[] = [];
+  for (let i = 0; i < rawArgs.length; i++) {
+    const arg = rawArgs[i]!;
+    if (arg === '--') break;
+    const name = names.find((n) => arg === n || arg.startsWith(`${n}=`));
+    if (!name) continue;
+    if (arg.length > name.length) values.push(arg.slice(name.length + 1));
+    else if (i + 1 < rawArgs.length) values.push(rawArgs[++i]!);
+  }
+  return values;
+}
+
+export function parseTags(values: string[], fallback: string): string[] {
+  const tags = values.flatMap((v) => v.split(',')).map((t) => t.trim()).filter(Boolean);
+  const result = tags.length > 0 ? [...new Set(tags)] : [fallback];
+  for (const tag of result) {
+    if (!IMAGE_TAG.test(tag)) {
+      throw new BentocError('bad_cli_input', `"${tag}" is not a valid image name[:tag]`, {
+        hint: 'Use lowercase letters, digits and . _ - in the name (e.g. iris-classifier:1.0 or registry:5000/team/iris).',
+      });
+    }
+  }
+  return result;
+}
+
+/** `KEY=VALUE`, or `KEY` alone to pass the variable from this environment, as `docker build` does. */
+export function parseBuildArgs(values: string[], env: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const value of values) {
+    const eq = value.indexOf('=');
+    const key = eq === -1 ? value : value.slice(0, eq);
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) {
+      throw new BentocError('bad_cli_input', `--build-arg "${value}" is not KEY=VALUE`, { hint: 'e.g. --build-arg HTTP_PROXY=http://proxy:3128' });
+    }
+    const resolved = eq === -1 ? env[key] : value.slice(eq + 1);
+    if (resolved !== undefined) result[key] = resolved;
+  }
+  return result;
+}
+
+/** Classic-builder bookkeeping lines: layer ids and intermediate containers say nothing to a user. */
+const BUILDER_CHATTER = /^\s*(---> |Removing intermediate container |Successfully (built|tagged) )/;
+
+function createReporter(mode: { json: boolean; quiet: boolean }): (event: BuildProgressEvent) => void {
+  if (mode.json) return (event) => console.log(JSON.stringify({ event: event.type, ...withoutType(event) }));
+  if (mode.quiet) return () => undefined;
+  let lastPull = '';
+  return (event) => {
+    if (event.type === 'step') console.error(`[${event.step}/${event.total}] ${event.instruction}`);
+    else if (event.type === 'log' && !BUILDER_CHATTER.test(event.line)) console.error(`  ${event.line}`);
+    else if (event.type === 'pull') {
+      // Pull progress arrives many times a second per layer: print only status changes.
+      const line = `  ${event.id ? `${event.id}: ` : ''}${event.status}`;
+      if (line !== lastPull) console.error(line);
+      lastPull = line;
+    }
+  };
+}
+
+function withoutType(event: BuildProgressEvent): Record<string, unknown> {
+  const { type: _type, ...rest } = event;
+  return rest;
+}
