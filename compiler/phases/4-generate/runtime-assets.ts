@@ -1,0 +1,58 @@
+/**
+ * Copies what the bundle cannot contain into the bento: onnxruntime-node (native, pruned to one platform) with
+ * onnxruntime-common, and the Swagger UI assets the runtime serves at `/`. Both are taken from the compiler's own
+ * installation, so a bento always gets the versions bentoc was tested with.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { cp, mkdir } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+
+export interface TargetPlatform {
+  /** `process.platform` of the machine the bento will run on. */
+  platform: string;
+  /** `process.arch` of that machine. */
+  arch: string;
+}
+
+const SWAGGER_UI_FILES = ['swagger-ui-bundle.js', 'swagger-ui.css', 'favicon-32x32.png', 'favicon-16x16.png'];
+
+export async function copyRuntimeAssets(bentoDir: string, target: TargetPlatform): Promise<void> {
+  const fromCompiler = createRequire(import.meta.url);
+  const ortNode = findPackageDir(fromCompiler, 'onnxruntime-node');
+  // onnxruntime-common is onnxruntime-node's dependency: resolve it from there, as Node will at run time.
+  const ortCommon = findPackageDir(createRequire(join(ortNode, 'package.json')), 'onnxruntime-common');
+  const modules = join(bentoDir, 'node_modules');
+
+  const binary = join('bin', 'napi-v6', target.platform, target.arch);
+  if (!existsSync(join(ortNode, binary))) {
+    throw new Error(`onnxruntime-node ships no binary for ${target.platform}/${target.arch} (looked in ${join(ortNode, binary)})`);
+  }
+  await copyEntries(ortNode, join(modules, 'onnxruntime-node'), ['package.json', 'dist', binary]);
+  await copyEntries(ortCommon, join(modules, 'onnxruntime-common'), ['package.json', 'dist']);
+  await copyEntries(findPackageDir(fromCompiler, 'swagger-ui-dist'), join(bentoDir, 'static', 'swagger-ui'), SWAGGER_UI_FILES);
+}
+
+/**
+ * A package's root folder. `require.resolve('<pkg>/package.json')` fails for packages whose `exports` hide it
+ * (onnxruntime-common), so resolve the main entry and walk up to the package.json that names the package.
+ */
+function findPackageDir(require: NodeJS.Require, name: string): string {
+  let dir = dirname(require.resolve(name));
+  for (;;) {
+    const manifest = join(dir, 'package.json');
+    if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === name) return dir;
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error(`cannot find the package folder of ${name}`);
+    dir = parent;
+  }
+}
+
+async function copyEntries(fromDir: string, toDir: string, entries: string[]): Promise<void> {
+  for (const entry of entries) {
+    const target = join(toDir, entry);
+    await mkdir(dirname(target), { recursive: true });
+    // `.map` files are dropped: they only help debug onnxruntime's own JS and would double dist/'s size.
+    await cp(join(fromDir, entry), target, { recursive: true, filter: (source) => !source.endsWith('.map') });
+  }
+}

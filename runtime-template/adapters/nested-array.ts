@@ -1,0 +1,96 @@
+/** Converting JSON nested arrays into typed tensors, checking dtype, rank, shape and raggedness on the way. */
+import type { Dim, Dtype, TensorValue } from '../contract.js';
+import { describeValue, errors } from '../errors.js';
+
+export interface TensorTarget {
+  dtype: Dtype;
+  shape: Dim[];
+}
+
+type Leaf = (value: unknown) => number | bigint | string | undefined;
+
+const INTEGER_RANGES: Partial<Record<Dtype, [number, number]>> = {
+  int8: [-128, 127],
+  uint8: [0, 255],
+  int32: [-2147483648, 2147483647],
+  int64: [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER],
+};
+
+/** A dimension is dynamic when the spec names it (`batch`) or gives -1 (or any non-positive size). */
+export function isDynamicDim(dim: Dim): boolean {
+  return typeof dim === 'string' || dim <= 0;
+}
+
+export function formatShape(shape: readonly Dim[]): string {
+  return `[${shape.map((dim) => (typeof dim === 'number' && dim < 0 ? 'n' : String(dim))).join(', ')}]`;
+}
+
+/** Validates `value` against `target` and packs it; `field` names it in error messages (e.g. `input`). */
+export function toTensor(value: unknown, target: TensorTarget, field: string): TensorValue {
+  const dims = inferDims(value, target, field);
+  const size = dims.reduce((product, dim) => product * dim, 1);
+  const leaf = leafConverter(target.dtype);
+  const data = allocate(target.dtype, size);
+  let offset = 0;
+  const fill = (node: unknown, level: number, path: string): void => {
+    if (level === dims.length) {
+      const converted = leaf(node);
+      if (converted === undefined) throw errors.dtypeMismatch(path, target.dtype, describeValue(node));
+      (data as unknown[])[offset++] = converted;
+      return;
+    }
+    if (!Array.isArray(node)) throw errors.raggedArray(path, `an array of ${dims[level]}`, describeValue(node));
+    if (node.length !== dims[level]) throw errors.raggedArray(path, `${dims[level]} elements like its siblings`, `${node.length}`);
+    for (let i = 0; i < node.length; i++) fill(node[i], level + 1, `${path}[${i}]`);
+  };
+  fill(value, 0, field);
+  return { dtype: target.dtype, dims, data };
+}
+
+/** Reads dims along the first element of every level, then checks rank and fixed sizes against the spec. */
+function inferDims(value: unknown, target: TensorTarget, field: string): number[] {
+  const rank = target.shape.length;
+  const dims: number[] = [];
+  let node = value;
+  while (Array.isArray(node)) {
+    dims.push(node.length);
+    if (node.length === 0) break;
+    node = node[0];
+  }
+  if (rank > 0 && dims[0] === 0) throw errors.emptyInput(field);
+  const expected = formatShape(target.shape);
+  if (dims.length !== rank) {
+    const got = dims.length === 0 ? describeValue(value) : `rank ${dims.length} ${formatShape(dims)}`;
+    const hint = dims.length === rank - 1 && rank > 1 && isDynamicDim(target.shape[0]!)
+      ? 'a single row must still be wrapped in an outer array, e.g. [[...]]'
+      : undefined;
+    if (dims.length < rank && dims.includes(0)) throw errors.shapeMismatch(field, expected, `an empty dimension in ${formatShape(dims)}`);
+    throw errors.shapeMismatch(field, `${expected} (rank ${rank})`, got, hint);
+  }
+  target.shape.forEach((dim, i) => {
+    if (!isDynamicDim(dim) && dims[i] !== dim) throw errors.shapeMismatch(field, expected, formatShape(dims));
+  });
+  return dims;
+}
+
+function allocate(dtype: Dtype, size: number): TensorValue['data'] {
+  switch (dtype) {
+    case 'float32': return new Float32Array(size);
+    case 'float64': return new Float64Array(size);
+    case 'int32': return new Int32Array(size);
+    case 'int64': return new BigInt64Array(size);
+    case 'uint8': case 'bool': return new Uint8Array(size);
+    case 'int8': return new Int8Array(size);
+    case 'string': return new Array<string>(size);
+  }
+}
+
+/** Returns the leaf's stored value, or undefined when the JSON value does not fit the dtype. */
+function leafConverter(dtype: Dtype): Leaf {
+  if (dtype === 'float32' || dtype === 'float64') return (v) => (typeof v === 'number' ? v : undefined);
+  if (dtype === 'string') return (v) => (typeof v === 'string' ? v : undefined);
+  if (dtype === 'bool') return (v) => (typeof v === 'boolean' ? (v ? 1 : 0) : v === 0 || v === 1 ? v : undefined);
+  const [min, max] = INTEGER_RANGES[dtype]!;
+  const fits = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max;
+  return dtype === 'int64' ? (v) => (fits(v) ? BigInt(v) : undefined) : (v) => (fits(v) ? v : undefined);
+}

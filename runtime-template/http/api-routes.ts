@@ -1,0 +1,61 @@
+/** `POST <route>` per API: media type → parse → dispatcher → format. */
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { errors, type ApiError } from '../errors.js';
+import type { ApiPipeline } from '../execution/create-api-pipeline.js';
+import type { Outcome } from '../execution/outcome.js';
+import type { ModelPool } from '../model/create-model-pool.js';
+import { isAcceptedMediaType, toMediaType } from './media-type.js';
+
+export interface ApiRouteOptions {
+  pool: ModelPool;
+  /** Whole-request budget in ms; past it the client gets a 504 (the model call, if running, still finishes). */
+  requestTimeoutMs: number;
+}
+
+export function registerApiRoute(app: FastifyInstance, pipeline: ApiPipeline, options: ApiRouteOptions): void {
+  const { input, output, dispatcher, api } = pipeline;
+  app.post(api.route, {
+    // Checked before parsing, so a wrong type is a 415 even when the body would not parse either.
+    preParsing: async (request) => {
+      const mediaType = toMediaType(request.headers['content-type']);
+      if (!isAcceptedMediaType(mediaType, input.mediaTypes)) throw errors.unsupportedMediaType(mediaType, input.mediaTypes);
+    },
+    handler: async (request, reply) => {
+      if (!options.pool.isReady()) throw errors.notReady();
+      const parsed = input.parse(request.body);
+      const { item, rows } = pipeline.toItem(parsed);
+      const outcome = await submitWithTimeout(dispatcher.submit.bind(dispatcher), item, rows, reply, options.requestTimeoutMs);
+      if (!outcome.ok) throw outcome.error;
+      const formatted = output.format(outcome.value);
+      return reply.type(formatted.contentType).send(formatted.body);
+    },
+  });
+}
+
+type Submit = (item: unknown, rows: number, signal?: AbortSignal) => Promise<Outcome>;
+
+/**
+ * Aborts the item when the client disconnects or the timeout passes, so a dispatcher can drop it from its queue
+ * instead of spending a model call on an answer nobody reads.
+ */
+async function submitWithTimeout(submit: Submit, item: unknown, rows: number, reply: FastifyReply, timeoutMs: number): Promise<Outcome> {
+  const controller = new AbortController();
+  const onClose = () => {
+    if (!reply.raw.writableFinished) controller.abort();
+  };
+  reply.raw.once('close', onClose);
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const error: ApiError = errors.timeout(timeoutMs);
+      controller.abort(error);
+      reject(error);
+    }, timeoutMs);
+  });
+  try {
+    return await Promise.race([submit(item, rows, controller.signal), timedOut]);
+  } finally {
+    clearTimeout(timer);
+    reply.raw.off('close', onClose);
+  }
+}

@@ -1,0 +1,91 @@
+/**
+ * The fastify app of a bento, without listening: `main` listens, tests call `app.inject()`.
+ * Closing the app (`app.close()`) stops taking requests, waits for in-flight ones and drains the dispatchers;
+ * the model pool is closed by the caller afterwards, since it outlives the app.
+ */
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { RuntimeConfig } from '../contract.js';
+import { createAdapterFactory } from '../adapters/create-adapters.js';
+import { errors } from '../errors.js';
+import { createApiDispatcher, type CreateDispatcher } from '../execution/create-api-dispatcher.js';
+import { createApiPipeline, type HandlerMap } from '../execution/create-api-pipeline.js';
+import { createBatchObserver, createMetrics, type RuntimeMetrics } from '../metrics/create-metrics.js';
+import type { ModelPool } from '../model/create-model-pool.js';
+import { registerApiRoute } from './api-routes.js';
+import { registerDocsRoutes } from './docs-routes.js';
+import { installErrorHandling } from './error-handling.js';
+import { registerHealthRoutes } from './health-routes.js';
+import { registerMetrics } from './metrics-routes.js';
+
+export interface BuildAppOptions {
+  /** Folder holding `openapi.json` and `static/swagger-ui/`: the bento directory. */
+  bentoDir: string;
+  handlers?: HandlerMap;
+  /** A pino logger, or false for none (tests). @default false */
+  logger?: Logger | false;
+  /** @default a fresh registry with default process metrics */
+  metrics?: RuntimeMetrics;
+  /** @default CORK when `batch.enabled`, else direct */
+  createDispatcher?: CreateDispatcher;
+}
+
+export function buildApp(config: RuntimeConfig, pool: ModelPool, options: BuildAppOptions): FastifyInstance {
+  const { bodyLimitBytes, requestTimeoutMs } = config.runtime;
+  const logger = options.logger ?? false;
+  const app = (logger
+    ? Fastify({
+        loggerInstance: logger,
+        bodyLimit: bodyLimitBytes,
+        // One line per request (onResponse below) instead of fastify's two.
+        logController: new LogController({ disableRequestLogging: true }),
+        return503OnClosing: false,
+      })
+    : Fastify({ logger: false, bodyLimit: bodyLimitBytes, return503OnClosing: false })) as unknown as FastifyInstance;
+  const metrics = options.metrics ?? createMetrics();
+
+  // Bodies of any other media type arrive as Buffers; each API route decides with its adapter whether to 415.
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+  installErrorHandling(app, bodyLimitBytes);
+
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onRequest', async (_request, reply) => {
+    if (!closing) return;
+    reply.header('connection', 'close');
+    throw errors.shuttingDown();
+  });
+  // Answers finishing during shutdown tell keep-alive clients to reconnect elsewhere.
+  app.addHook('onSend', async (_request, reply) => {
+    if (closing) reply.header('connection', 'close');
+  });
+  if (logger) {
+    app.addHook('onResponse', async (request, reply) => {
+      request.log.info({ method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 100) / 100 }, 'request');
+    });
+  }
+
+  registerMetrics(app, metrics);
+  registerHealthRoutes(app, pool, () => closing);
+  registerDocsRoutes(app, config, options.bentoDir);
+
+  const createAdapters = createAdapterFactory();
+  const dispatchers = config.apis.map((api) => {
+    const pipeline = createApiPipeline(api, {
+      config,
+      pool,
+      handlers: options.handlers ?? {},
+      createAdapters,
+      createDispatcher: options.createDispatcher ?? createApiDispatcher,
+      observerFor: (name) => createBatchObserver(metrics, name),
+    });
+    registerApiRoute(app, pipeline, { pool, requestTimeoutMs });
+    return pipeline.dispatcher;
+  });
+  app.addHook('onClose', async () => {
+    await Promise.all(dispatchers.map((dispatcher) => dispatcher.drain()));
+  });
+  return app;
+}

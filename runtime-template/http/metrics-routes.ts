@@ -1,0 +1,16 @@
+/** `GET /metrics` and the per-request counters and latency that feed it. */
+import type { FastifyInstance } from 'fastify';
+import type { RuntimeMetrics } from '../metrics/create-metrics.js';
+
+export function registerMetrics(app: FastifyInstance, metrics: RuntimeMetrics): void {
+  app.addHook('onResponse', async (request, reply) => {
+    // The route pattern, not the URL, keeps label cardinality bounded; unmatched URLs share one label.
+    const route = request.routeOptions.url ?? 'unmatched';
+    metrics.requests.inc({ route, method: request.method, status: reply.statusCode });
+    metrics.requestDuration.observe({ route }, reply.elapsedTime / 1000);
+  });
+  app.get('/metrics', async (_request, reply) => {
+    const text = await metrics.registry.metrics();
+    return reply.type(metrics.registry.contentType).send(text);
+  });
+}

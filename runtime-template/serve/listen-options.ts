@@ -1,0 +1,43 @@
+/** Where to listen: `--port`/`--host` flags, then `PORT`/`HOST`, then the bento's config. */
+import type { RuntimeSettings } from '../contract.js';
+
+export interface ListenOptions {
+  port: number;
+  host: string;
+}
+
+export const USAGE = `Usage: node server.mjs [--port N] [--host H]
+
+  --port N   port to listen on (env PORT; default from bentofile runtime.port); 0 picks a free port
+  --host H   interface to bind (env HOST; default from bentofile runtime.host)
+  --help     show this help
+
+Env LOG_LEVEL sets the log level (default info).`;
+
+export class UsageError extends Error {}
+
+export function resolveListenOptions(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+  runtime: Pick<RuntimeSettings, 'port' | 'host'>,
+): ListenOptions {
+  const flags = parseFlags(argv);
+  const port = flags.port ?? env.PORT ?? String(runtime.port);
+  const host = flags.host ?? env.HOST ?? runtime.host;
+  if (!/^\d+$/.test(port) || Number(port) > 65535) throw new UsageError(`invalid port "${port}": expected 0-65535`);
+  if (!host) throw new UsageError('empty host');
+  return { port: Number(port), host };
+}
+
+function parseFlags(argv: readonly string[]): { port?: string; host?: string } {
+  const flags: { port?: string; host?: string } = {};
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const [name, inline] = arg.startsWith('--') ? arg.slice(2).split(/=(.*)/s, 2) : [undefined, undefined];
+    if (name !== 'port' && name !== 'host') throw new UsageError(`unknown argument "${arg}"`);
+    const value = inline ?? argv[++i];
+    if (value === undefined) throw new UsageError(`--${name} needs a value`);
+    flags[name] = value;
+  }
+  return flags;
+}

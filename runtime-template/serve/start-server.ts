@@ -1,0 +1,74 @@
+/** The main thread of a bento: load models in workers, serve HTTP, log "ready", drain on signals. */
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { RuntimeConfig } from '../contract.js';
+import type { HandlerMap } from '../execution/create-api-pipeline.js';
+import { buildApp } from '../http/build-app.js';
+import { createMetrics } from '../metrics/create-metrics.js';
+import { createModelPool } from '../model/create-model-pool.js';
+import { createLogger } from './create-logger.js';
+import { installShutdown } from './install-shutdown.js';
+import { resolveListenOptions, USAGE, UsageError } from './listen-options.js';
+
+export interface StartServerOptions {
+  config: RuntimeConfig;
+  handlers: HandlerMap;
+  /** URL of the running bundle: its folder is the bento, and it is the model workers' script. */
+  bundleUrl: URL;
+  argv: readonly string[];
+  env: Readonly<Record<string, string | undefined>>;
+}
+
+export async function startServer({ config, handlers, bundleUrl, argv, env }: StartServerOptions): Promise<void> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    console.log(USAGE);
+    return;
+  }
+  const logger = createLogger(config, env);
+  let listen;
+  try {
+    listen = resolveListenOptions(argv, env, config.runtime);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    console.error(`error: ${error.message}\n\n${USAGE}`);
+    process.exit(2);
+  }
+  process.on('uncaughtException', (error) => {
+    logger.fatal({ err: error }, 'uncaught exception');
+    process.exit(1);
+  });
+  process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled promise rejection'));
+
+  const bentoDir = dirname(fileURLToPath(bundleUrl));
+  const metrics = createMetrics();
+  const pool = createModelPool({
+    workerUrl: bundleUrl,
+    modelsDir: join(bentoDir, 'models'),
+    models: config.models,
+    runtime: config.runtime,
+    onWarning: (message) => logger.warn(message),
+    onWorkerReady: (info) => logger.info(info, 'model worker ready'),
+    onExecuted: (model, execMs) => metrics.modelExecution.observe({ model }, execMs / 1000),
+  });
+  const app = buildApp(config, pool, { bentoDir, handlers, logger, metrics });
+  installShutdown({ app, pool, logger, graceMs: config.runtime.requestTimeoutMs + 5_000 });
+
+  try {
+    // Listening before the models load lets /livez answer (and /readyz say 503) during a long load.
+    await app.listen({ port: listen.port, host: listen.host });
+    await pool.ready;
+  } catch (error) {
+    logger.fatal({ err: error }, 'startup failed');
+    await app.close().catch(() => undefined);
+    await pool.close().catch(() => undefined);
+    process.exit(1);
+  }
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : listen.port;
+  const shownHost = listen.host === '0.0.0.0' || listen.host === '::' ? 'localhost' : listen.host;
+  // performance.now() counts from process start, so this includes Node's own boot and the bundle's evaluation.
+  logger.info(
+    { url: `http://${shownHost}:${port}`, port, host: listen.host, models: config.models.length, startToReadyMs: Math.round(performance.now()) },
+    'ready',
+  );
+}
