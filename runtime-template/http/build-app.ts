@@ -15,6 +15,7 @@ import type { ModelPool } from '../model/create-model-pool.js';
 import { registerApiRoute } from './api-routes.js';
 import { registerDocsRoutes } from './docs-routes.js';
 import { installErrorHandling } from './error-handling.js';
+import { installJsonBodyParser } from './json-body-parser.js';
 import { registerHealthRoutes } from './health-routes.js';
 import { registerMetrics } from './metrics-routes.js';
 
@@ -45,6 +46,7 @@ export function buildApp(config: RuntimeConfig, pool: ModelPool, options: BuildA
   const metrics = options.metrics ?? createMetrics();
 
   // Bodies of any other media type arrive as Buffers; each API route decides with its adapter whether to 415.
+  installJsonBodyParser(app);
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
   installErrorHandling(app, bodyLimitBytes);
 
