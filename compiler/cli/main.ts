@@ -13,6 +13,8 @@ const main = defineCommand({
     list: () => import('./list.js').then((m) => m.default),
     get: () => import('./get.js').then((m) => m.default),
     delete: () => import('./delete.js').then((m) => m.default),
+    export: () => import('./export.js').then((m) => m.default),
+    import: () => import('./import.js').then((m) => m.default),
     containerize: () => import('./containerize.js').then((m) => m.default),
   },
 });

@@ -36,6 +36,10 @@ export const catalog = {
   bad_tag: { severity: 'error', title: 'A tag is not name[:version]' },
   bad_cli_input: { severity: 'error', title: 'A command-line value is not valid' },
   api_not_found: { severity: 'error', title: 'The bento has no API of that name' },
+  archive_not_found: { severity: 'error', title: 'The archive file to import does not exist' },
+  archive_invalid: { severity: 'error', title: 'The file is not a bento archive' },
+  archive_unsafe_entry: { severity: 'error', title: 'An archive entry would land outside the bento' },
+  model_checksum_mismatch: { severity: 'error', title: 'A model file does not match its sha256 in bento.yaml' },
   docker_unreachable: { severity: 'error', title: 'No Docker engine answers' },
   image_build_failed: { severity: 'error', title: 'The image build failed' },
 } as const;
