@@ -13,8 +13,10 @@ afterEach(async () => {
   await Promise.all(apps.splice(0).map((app) => app.close()));
 });
 
-function createApp(apis: ApiSpec[], pool: ModelPool = createFakePool(), handlers = {}): FastifyInstance {
-  const app = buildApp(createIrisConfig({ apis }), pool, { bentoDir: '/nonexistent', handlers, metrics: createMetrics({ defaultMetrics: false }) });
+function createApp(apis: ApiSpec[], pool: ModelPool = createFakePool(), handlers = {}, requestTimeoutMs = 10_000): FastifyInstance {
+  const config = createIrisConfig({ apis });
+  config.runtime.requestTimeoutMs = requestTimeoutMs;
+  const app = buildApp(config, pool, { bentoDir: '/nonexistent', handlers, metrics: createMetrics({ defaultMetrics: false }) });
   apps.push(app);
   return app;
 }
@@ -132,6 +134,26 @@ describe('readiness and faults', () => {
     expect(response.body.error).toEqual({ code: 'model_failed', message: 'model "iris" failed to run', details: { model: 'iris' } });
     fail = false;
     expect((await post(app, '[[1,2,3,4]]')).status).toBe(200);
+  });
+
+  it('answers 504 when the request timeout passes, without waiting for the handler', async () => {
+    const api: ApiSpec = { ...createIrisApi(), model: undefined, handler: 'sleep', input: { type: 'json' }, output: { type: 'json' } };
+    const sleep = () => new Promise((resolve) => setTimeout(() => resolve('late'), 1_000));
+    const app = createApp([api], undefined, { sleep }, 50);
+    const started = performance.now();
+    const response = await post(app, '{}');
+    expect(response.status).toBe(504);
+    expect(response.body.error).toMatchObject({ code: 'timeout', details: { timeoutMs: 50 } });
+    expect(performance.now() - started).toBeLessThan(900);
+  });
+
+  it('refuses a request with more rows than max_batch_size (413) when batching', async () => {
+    const api = createIrisApi({ batch: { enabled: true, maxBatchSize: 2, maxLatencyMs: 1000 } });
+    const app = createApp([api]);
+    const response = await post(app, '[[1,2,3,4],[1,2,3,4],[1,2,3,4]]');
+    expect(response.status).toBe(413);
+    expect(response.body.error.code).toBe('too_many_rows');
+    expect((await post(app, '[[1,2,3,4],[1,2,3,4]]')).status).toBe(200);
   });
 
   it('names the API and the model in the configuration errors it refuses to start with', () => {

@@ -25,6 +25,10 @@ async function predictDirectly(rows: number[][]): Promise<{ probabilities: numbe
   return { probabilities, labels };
 }
 
+async function readError(response: Response): Promise<{ code: string; message: string; details: unknown }> {
+  return ((await response.json()) as { error: { code: string; message: string; details: unknown } }).error;
+}
+
 let dir: string;
 let bento: RunningBento;
 
@@ -70,7 +74,7 @@ describe('health and docs', () => {
     for (const path of ['/static/swagger-ui/..%2Fopenapi.json', '/static/swagger-ui/%2E%2E%2Fserver.mjs', '/static/swagger-ui/../server.mjs']) {
       const response = await fetch(`${bento.url}${path}`);
       expect(response.status, path).toBe(404);
-      expect((await response.json()).error.code).toBe('not_found');
+      expect((await readError(response)).code).toBe('not_found');
     }
   });
 });
@@ -99,7 +103,7 @@ describe('predictions', () => {
     const direct = await predictDirectly(ROWS);
     const requests = Array.from({ length: 30 }, (_, i) => ROWS.slice(i % 3, (i % 3) + 1 + (i % 2)));
     const answers = await Promise.all(requests.map(async (rows) => (await postJson(`${bento.url}/predict_batched`, rows)).json()));
-    answers.forEach((answer: { probabilities: number[][]; label: number[] }, i) => {
+    (answers as Array<{ probabilities: number[][]; label: number[] }>).forEach((answer, i) => {
       const rows = requests[i]!;
       expect(answer.label).toHaveLength(rows.length);
       rows.forEach((row, r) => {
@@ -115,13 +119,13 @@ describe('predictions', () => {
     expect(await classified.json()).toEqual({ species: 'setosa' });
     const invalid = await postJson(`${bento.url}/classify`, { features: [1, 2] });
     expect(invalid.status).toBe(400);
-    expect((await invalid.json()).error).toMatchObject({ code: 'schema_violation', message: expect.stringContaining('body.features') });
+    expect((await readError(invalid))).toMatchObject({ code: 'schema_violation', message: expect.stringContaining('body.features') });
     const shouted = await Promise.all(['a', 'bc'].map((text) =>
       fetch(`${bento.url}/shout`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: text }).then((r) => r.text())));
     expect(shouted).toEqual(['A', 'BC']);
     const rejected = await postJson(`${bento.url}/picky`, { ok: false });
     expect(rejected.status).toBe(422);
-    expect((await rejected.json()).error).toMatchObject({ code: 'handler_rejected', message: 'ok must be true' });
+    expect((await readError(rejected))).toMatchObject({ code: 'handler_rejected', message: 'ok must be true' });
   });
 });
 
@@ -152,7 +156,7 @@ describe('malformed requests', () => {
     });
     expect(response.status).toBe(status);
     expect(response.headers.get('content-type')).toMatch(/application\/json/);
-    const { error } = (await response.json()) as { error: { code: string; message: string; details: unknown } };
+    const error = await readError(response);
     expect(error.code).toBe(code);
     expect(error.details).toBeTypeOf('object');
     if (message) expect(error.message).toMatch(message);
@@ -162,7 +166,7 @@ describe('malformed requests', () => {
   it('answers unknown routes and methods with a JSON 404', async () => {
     const response = await fetch(`${bento.url}/predict`);
     expect(response.status).toBe(404);
-    expect((await response.json()).error.code).toBe('not_found');
+    expect((await readError(response)).code).toBe('not_found');
   });
 
   it('still predicts correctly after all of that', async () => {

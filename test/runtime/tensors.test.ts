@@ -17,7 +17,7 @@ describe('concatRows / splitRows', () => {
     expect(toNestedArray(a!)).toEqual([[1, 2]]);
     expect(toNestedArray(b!)).toEqual([[3, 4], [5, 6]]);
     // Pieces own their buffers, so each can be transferred on its own.
-    expect(a!.data.buffer).not.toBe(b!.data.buffer);
+    expect((a!.data as Float32Array).buffer).not.toBe((b!.data as Float32Array).buffer);
   });
 
   it('passes a single item through untouched and refuses mismatched trailing dims', () => {
