@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { DiagnosticBag, SourceSpan } from '../../diagnostics/index.js';
+import { readInstalledVersion } from '../../utils/package-version.js';
 
 export interface NpmDependency {
   name: string;
@@ -30,7 +30,7 @@ export function inferNpmDependencies(
   const require = createRequire(join(projectDir, 'bentofile.yaml'));
   for (const name of imported) {
     if (byName.has(name)) continue;
-    const version = installedVersion(require, name);
+    const version = readInstalledVersion(require, name);
     if (version) byName.set(name, { name, version, source: 'inferred' });
     else
       bag.add('npm_unresolved', `a handler imports \`${name}\`, which is not installed in ${projectDir}`, {
@@ -39,13 +39,4 @@ export function inferNpmDependencies(
       });
   }
   return [...byName.values()].sort((a, b) => a.name.localeCompare(b.name));
-}
-
-function installedVersion(require: NodeRequire, name: string): string | undefined {
-  try {
-    const manifest = JSON.parse(readFileSync(require.resolve(`${name}/package.json`), 'utf8')) as { version?: string };
-    return manifest.version;
-  } catch {
-    return undefined;
-  }
 }

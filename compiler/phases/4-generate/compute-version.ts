@@ -3,6 +3,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { readInstalledVersion } from '../../utils/package-version.js';
 import type { AnalyzedBento } from '../3-analyze/index.js';
 
 const runtimeTemplateDir = fileURLToPath(new URL('../../../runtime-template/', import.meta.url));
@@ -29,7 +30,7 @@ export function computeInputsHash(analyzed: AnalyzedBento, bentocVersion: string
   if (bentofile.docker.setupScript) add('setup', readFileSync(bentofile.docker.setupScript));
   for (const file of listFiles(runtimeTemplateDir)) add(`runtime:${relative(runtimeTemplateDir, file)}`, readFileSync(file));
   const require = createRequire(import.meta.url);
-  for (const name of bundledPackages) add(`package:${name}`, (require(`${name}/package.json`) as { version: string }).version);
+  for (const name of bundledPackages) add(`package:${name}`, readInstalledVersion(require, name) ?? 'missing');
   return hash.digest('hex');
 }
 
