@@ -3,7 +3,6 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { RuntimeConfig } from '../contract.js';
 import type { HandlerMap } from '../execution/create-api-pipeline.js';
-import { buildApp } from '../http/build-app.js';
 import { createMetrics } from '../metrics/create-metrics.js';
 import { createModelPool } from '../model/create-model-pool.js';
 import { createLogger } from './create-logger.js';
@@ -50,6 +49,8 @@ export async function startServer({ config, handlers, bundleUrl, argv, env }: St
     onWorkerReady: (info) => logger.info(info, 'model worker ready'),
     onExecuted: (model, execMs) => metrics.modelExecution.observe({ model }, execMs / 1000),
   });
+  // Imported only now so the workers boot and load models while fastify's modules evaluate.
+  const { buildApp } = await import('../http/build-app.js');
   const app = buildApp(config, pool, { bentoDir, handlers, logger, metrics });
   installShutdown({ app, pool, logger, graceMs: config.runtime.requestTimeoutMs + 5_000 });
 
