@@ -188,6 +188,19 @@ describe('metrics', () => {
   });
 });
 
+describe('clients that go away', () => {
+  it('survives a client aborting mid-request', async () => {
+    const controller = new AbortController();
+    const pending = postJson(`${bento.url}/slow`, { ms: 300 }, {}, controller.signal).catch((error: Error) => error.name);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    controller.abort();
+    expect(await pending).toBe('AbortError');
+    expect((await fetch(`${bento.url}/healthz`)).status).toBe(200);
+    const body = (await (await postJson(`${bento.url}/predict`, [SETOSA])).json()) as LabeledRow[];
+    expect(body[0]!.label).toBe('setosa');
+  });
+});
+
 describe('shutdown', () => {
   it('answers an in-flight request after SIGTERM, then exits 0', async () => {
     const inFlight = postJson(`${bento.url}/slow`, { ms: 600 });

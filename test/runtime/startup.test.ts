@@ -49,6 +49,23 @@ describe('starting a bento', () => {
     }
   });
 
+  it('spreads concurrent calls over several workers and closes them all on SIGTERM', async () => {
+    const dir = await buildTestBento(createIrisConfig({ workers: 2 }));
+    dirs.push(dir);
+    const bento = await startBento(dir);
+    const rows = [[5.1, 3.5, 1.4, 0.2], [6.4, 3.2, 4.5, 1.5], [6.7, 3.0, 5.2, 2.3]];
+    const answers = await Promise.all(
+      Array.from({ length: 60 }, async (_, i) => {
+        const response = await postJson(`${bento.url}/predict`, [rows[i % 3]]);
+        return ((await response.json()) as Array<{ label: string }>)[0]!.label;
+      }),
+    );
+    expect(answers).toEqual(Array.from({ length: 60 }, (_, i) => ['setosa', 'versicolor', 'virginica'][i % 3]));
+    expect(bento.logs.filter((entry) => entry.msg === 'model worker ready').map((entry) => entry.worker).sort()).toEqual([0, 1]);
+    bento.child.kill('SIGTERM');
+    expect(await bento.exited).toBe(0);
+  });
+
   it('exits 1 with a fatal log when a model cannot be loaded', async () => {
     const dir = await buildTestBento(createIrisConfig());
     dirs.push(dir);

@@ -57,9 +57,10 @@ export function startBento(dir: string, args: string[] = [], env: Record<string,
   });
 }
 
-export function postJson(url: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
+export function postJson(url: string, body: unknown, headers: Record<string, string> = {}, signal?: AbortSignal): Promise<Response> {
   return fetch(url, {
     method: 'POST',
+    signal,
     headers: { 'content-type': 'application/json', ...headers },
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
