@@ -3,11 +3,12 @@
  * onnxruntime's `run()` blocks its thread, which is why this lives off the HTTP event loop.
  */
 import { parentPort } from 'node:worker_threads';
-import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
 import type { Feeds, FromWorker, ModelWorkerData, ToWorker } from './messages.js';
-import { createSessionOptions, listProviderCandidates } from './session-options.js';
+import { createSessionOptions, isCudaProviderInstalled, listProviderCandidates } from './session-options.js';
 import { collectTransferables, toTensorValue } from './tensor-transfer.js';
 
 type Ort = typeof import('onnxruntime-node');
@@ -67,7 +68,7 @@ export async function runModelWorker(data: ModelWorkerData): Promise<void> {
 }
 
 async function loadSessions(ort: Ort, data: ModelWorkerData, warnings: string[]) {
-  const candidates = listProviderCandidates(data.device);
+  const candidates = listProviderCandidates(data.device, isCudaProviderInstalled(findBindingDir()));
   for (const [index, provider] of candidates.entries()) {
     const sessions = new Map<string, InferenceSession>();
     try {
@@ -100,4 +101,10 @@ function describe(error: unknown): string {
 
 function firstLine(error: unknown): string {
   return describe(error).split('\n')[0]!.slice(0, 200);
+}
+
+/** Where onnxruntime-node's native binding (and any provider libraries beside it) lives on this platform. */
+function findBindingDir(): string {
+  const packageDir = dirname(createRequire(import.meta.url).resolve('onnxruntime-node/package.json'));
+  return join(packageDir, 'bin', 'napi-v6', process.platform, process.arch);
 }

@@ -92,6 +92,25 @@ describe('iris sample through the bentoc CLI', () => {
     expect(metrics).toMatch(/route="\/predict"/);
   });
 
+  it('runs one prediction with `bentoc run`, no server', () => {
+    const ok = runCli(['run', 'iris_classifier:latest', 'predict', '--input', '[[5.1,3.5,1.4,0.2]]'], { home });
+    expect(ok.status, ok.stderr).toBe(0);
+    expect(JSON.parse(ok.stdout)[0].label).toBe('setosa');
+
+    const bodyFile = join(project, 'request.json');
+    writeFileSync(bodyFile, JSON.stringify({ instances: [[6.7, 3.0, 5.2, 2.3]] }));
+    const fromFile = runCli(['run', tag, 'predict', '--input', `@${bodyFile}`], { home });
+    expect(JSON.parse(fromFile.stdout)[0].label).toBe('virginica');
+
+    const bad = runCli(['run', tag, 'predict', '--input', '[[1, 2]]'], { home });
+    expect(bad.status).toBe(1);
+    expect(JSON.parse(bad.stdout).error.code).toBe('shape_mismatch');
+
+    const typo = runCli(['run', tag, 'predit', '--input', '[[1, 2, 3, 4]]'], { home });
+    expect(typo.status).toBe(1);
+    expect(typo.stderr).toContain('did you mean `predict`?');
+  });
+
   it('exits 0 on SIGTERM', async () => {
     expect(await server.stop()).toBe(0);
   });
