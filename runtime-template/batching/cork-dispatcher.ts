@@ -1,0 +1,347 @@
+/**
+ * CORK: adaptive micro-batching. Items queue in FIFO order and are corked until a worker is free and
+ * one of the release rules says go (README.md explains them):
+ *   full    — the next queued item would not fit (or the batch holds maxBatchSize rows);
+ *   latency — the oldest item's wait + the batch's estimated time (+ margin) reaches maxLatencyMs;
+ *   idle    — waiting for the next request is not worth it at the observed arrival rate;
+ *   drain   — the dispatcher is draining.
+ * An item that can no longer be answered within maxLatencyMs is shed rather than served late.
+ */
+import { createArrivalRate } from './arrival-rate.js';
+import { createSystemClock, type Clock, type TimerHandle } from './clock.js';
+import { createCostModel, type CostEstimate, type CostModelOptions } from './cost-model.js';
+import { DispatchError, type Dispatcher, type ExecuteBatch } from './dispatcher.js';
+import {
+  computeForecast,
+  computeHoldGapMs,
+  computeRowsWithinDeadline,
+  computeSafetyMs,
+  type Forecast,
+} from './release-rule.js';
+import { createRequestQueue, type QueueEntry } from './request-queue.js';
+import { runBatch } from './run-batch.js';
+
+export type ReleaseReason = 'full' | 'latency' | 'idle' | 'drain';
+
+export interface BatchEvent {
+  rows: number;
+  items: number;
+  reason: ReleaseReason;
+  /** How long the oldest item of the batch waited in the queue (ms). */
+  queueWaitMs: number;
+  estimatedMs: number;
+  actualMs: number;
+  /** False when `execute` rejected or returned the wrong number of results. */
+  ok: boolean;
+}
+
+export interface ShedEvent {
+  rows: number;
+  /** `admission`: refused at submit; `deadline`: dropped from the queue once it could no longer make it. */
+  when: 'admission' | 'deadline';
+}
+
+/** Metrics callbacks; they run after the dispatcher's own bookkeeping and their errors are ignored. */
+export interface CorkHooks {
+  onBatch?(event: BatchEvent): void;
+  onShed?(event: ShedEvent): void;
+  onEstimate?(estimate: CostEstimate): void;
+}
+
+export interface CorkDispatcherOptions<TIn, TOut> {
+  execute: ExecuteBatch<TIn, TOut>;
+  /** Batches in flight at once: the number of model workers (the outbound semaphore). */
+  concurrency: number;
+  /** Rows per batch, never exceeded; an item with more rows is refused with `too_large`. */
+  maxBatchSize: number;
+  /** Latency target per item, ms from submit to answer. */
+  maxLatencyMs: number;
+  /** @default the system clock */
+  clock?: Clock;
+  hooks?: CorkHooks;
+  /** Lateness allowed for timers when releasing on the latency rule (ms). @default 2 */
+  timerSlackMs?: number;
+  /**
+   * Also refuse at submit an item whose optimistic forecast (queue ahead in full batches on every worker)
+   * ends past maxLatencyMs. Keeps an overloaded queue short enough to be served in time, so batches stay
+   * full instead of shrinking to fit ever-older heads. @default true
+   */
+  shedOnForecast?: boolean;
+  costModel?: CostModelOptions;
+  /** Weight of the newest inter-arrival gap in its running mean. @default 0.125 */
+  arrivalSmoothing?: number;
+}
+
+interface Pending<TIn, TOut> extends QueueEntry {
+  item: TIn;
+  arrivedAt: number;
+  resolve(value: TOut): void;
+  reject(reason: unknown): void;
+  signal?: AbortSignal;
+  onAbort?: () => void;
+}
+
+interface Flight {
+  startedAt: number;
+  estimatedMs: number;
+}
+
+interface Plan {
+  count: number;
+  rows: number;
+  /** Set when the batch cannot grow: the next queued item would not fit. */
+  closedBy?: 'full' | 'latency';
+}
+
+/** Smallest timer delay (ms), so a boundary case cannot spin in zero-delay timers. */
+const MIN_TIMER_MS = 0.5;
+
+export function createCorkDispatcher<TIn, TOut>(options: CorkDispatcherOptions<TIn, TOut>): Dispatcher<TIn, TOut> {
+  const { execute, hooks = {} } = options;
+  const concurrency = requirePositiveInteger(options.concurrency, 'concurrency');
+  const maxBatchSize = requirePositiveInteger(options.maxBatchSize, 'maxBatchSize');
+  const maxLatencyMs = options.maxLatencyMs;
+  if (!(maxLatencyMs > 0)) throw new RangeError(`maxLatencyMs must be > 0, got ${maxLatencyMs}`);
+  const clock = options.clock ?? createSystemClock();
+  const timerSlackMs = options.timerSlackMs ?? 2;
+  const shedOnForecast = options.shedOnForecast ?? true;
+  const cost = createCostModel(options.costModel);
+  const arrivals = createArrivalRate({ smoothing: options.arrivalSmoothing });
+  const queue = createRequestQueue<Pending<TIn, TOut>>();
+  const flights = new Set<Flight>();
+
+  let draining = false;
+  let resolveDrained: (() => void) | undefined;
+  let drained: Promise<void> | undefined;
+  let timer: { handle: TimerHandle; at: number } | undefined;
+  let nextShedAt = Number.POSITIVE_INFINITY; // a lower bound on when some queued item turns hopeless
+  let pumping = false;
+  let pumpAgain = false;
+
+  const notify = (call: () => void): void => {
+    try {
+      call();
+    } catch {
+      // Metrics must never break serving.
+    }
+  };
+  const hopelessAt = (entry: Pending<TIn, TOut>): number => entry.arrivedAt + maxLatencyMs - cost.estimateMs(entry.rows);
+  const retryAfterSeconds = (now: number): number => {
+    const { startMs, batchRows } = forecast(now, queue.rows(), 0);
+    return Math.max(1, Math.ceil((startMs + cost.estimateMs(batchRows)) / 1000));
+  };
+
+  function forecast(now: number, rowsAhead: number, rows: number): Forecast {
+    const workerFreeInMs = [...flights].map((flight) => Math.max(0, flight.startedAt + flight.estimatedMs - now));
+    while (workerFreeInMs.length < concurrency) workerFreeInMs.push(0);
+    const inboundRowsPerMs = arrivals.rowsPerMs(now);
+    return computeForecast({ rowsAhead, rows, maxBatchSize, cost: cost.current(), workerFreeInMs, inboundRowsPerMs });
+  }
+
+  /**
+   * Whether a new item is expected to miss its deadline behind the work already there. Its batch is
+   * expected to fill with later arrivals. The headroom (10% of the wait ahead, for estimate errors that
+   * add up batch after batch, and twice the latency rule's margin) keeps admitted items young enough to
+   * ride full batches when they reach the head; without it a small delay makes every later head too old
+   * for a full batch and throughput collapses. Under overload the headroom costs no throughput: only a
+   * non-empty queue matters, not its length. With nothing ahead and a worker free, only the hopeless
+   * rule applies.
+   */
+  function isForecastLate(now: number, rows: number): boolean {
+    const { startMs, batchRows } = forecast(now, queue.rows(), rows);
+    if (startMs <= 0 && queue.size() === 0) return false;
+    const estimatedMs = cost.estimateMs(batchRows);
+    const headroomMs = 0.1 * startMs + 2 * computeSafetyMs(estimatedMs, timerSlackMs);
+    return startMs + estimatedMs + headroomMs > maxLatencyMs;
+  }
+
+  function submit(item: TIn, rows: number, signal?: AbortSignal): Promise<TOut> {
+    if (!(Number.isFinite(rows) && rows >= 0)) {
+      return Promise.reject(new RangeError(`rows must be a finite number ≥ 0, got ${rows}`));
+    }
+    if (draining) return Promise.reject(new DispatchError('draining', 'the server is shutting down'));
+    if (rows > maxBatchSize) {
+      // Refused, not split: splitting would need the API's own tensor slicing and would answer one
+      // request from several batches; a client can split it better itself.
+      return Promise.reject(
+        new DispatchError('too_large', `request has ${rows} rows; this API accepts at most ${maxBatchSize} per request`),
+      );
+    }
+    if (signal?.aborted) return Promise.reject(new DispatchError('aborted', 'request aborted before it was queued'));
+    const now = clock.now();
+    const hopeless = cost.estimateMs(rows) > maxLatencyMs;
+    if (hopeless || (shedOnForecast && isForecastLate(now, rows))) {
+      notify(() => hooks.onShed?.({ rows, when: 'admission' }));
+      return Promise.reject(
+        new DispatchError('shed', `cannot answer within ${maxLatencyMs} ms under the current load`, retryAfterSeconds(now)),
+      );
+    }
+    return new Promise<TOut>((resolve, reject) => {
+      const entry: Pending<TIn, TOut> = { item, rows, arrivedAt: now, resolve, reject, signal, queued: false };
+      if (signal) {
+        entry.onAbort = () => {
+          if (!entry.queued) return; // already sent: it is answered, and the caller discards the result
+          queue.remove(entry);
+          reject(new DispatchError('aborted', 'request aborted while queued'));
+          pump();
+        };
+        signal.addEventListener('abort', entry.onAbort, { once: true });
+      }
+      queue.push(entry);
+      arrivals.record(now, rows);
+      nextShedAt = Math.min(nextShedAt, hopelessAt(entry));
+      pump();
+    });
+  }
+
+  function leaveQueue(entry: Pending<TIn, TOut>): void {
+    queue.remove(entry);
+    if (entry.onAbort) entry.signal?.removeEventListener('abort', entry.onAbort);
+  }
+
+  /** Sheds every item that cannot make its deadline even alone on a free worker; refreshes nextShedAt. */
+  function shedHopeless(now: number): void {
+    nextShedAt = Number.POSITIVE_INFINITY;
+    for (const entry of queue) {
+      const at = hopelessAt(entry);
+      if (at < now) {
+        leaveQueue(entry);
+        notify(() => hooks.onShed?.({ rows: entry.rows, when: 'deadline' }));
+        entry.reject(new DispatchError('shed', `could not be answered within ${maxLatencyMs} ms`, retryAfterSeconds(now)));
+      } else {
+        nextShedAt = Math.min(nextShedAt, at);
+      }
+    }
+  }
+
+  /** The batch that would go out now: FIFO, within maxBatchSize and within the oldest item's deadline. */
+  function planBatch(now: number, head: Pending<TIn, TOut>): Plan {
+    const deadlineRows = computeRowsWithinDeadline(cost.current(), now - head.arrivedAt, maxLatencyMs, timerSlackMs);
+    // The head goes out even when the margin does not fit: it is not hopeless, so it can still make it.
+    const cap = Math.max(head.rows, Math.min(maxBatchSize, deadlineRows));
+    let count = 0;
+    let rows = 0;
+    for (const entry of queue) {
+      if (rows + entry.rows > cap) {
+        const wouldFitBatch = rows + entry.rows <= maxBatchSize;
+        return { count, rows, closedBy: wouldFitBatch ? 'latency' : 'full' };
+      }
+      count += 1;
+      rows += entry.rows;
+    }
+    return { count, rows, closedBy: rows >= maxBatchSize ? 'full' : undefined };
+  }
+
+  /** A release reason, or the time at which to look again. */
+  function decide(now: number, head: Pending<TIn, TOut>, plan: Plan): ReleaseReason | number {
+    if (draining) return 'drain';
+    if (plan.closedBy) return plan.closedBy;
+    const estimatedMs = cost.estimateMs(plan.rows);
+    const latencyAt = head.arrivedAt + maxLatencyMs - estimatedMs - computeSafetyMs(estimatedMs, timerSlackMs);
+    if (now >= latencyAt) return 'latency';
+    const gapMs = arrivals.expectedGapMs(now);
+    const lastAt = arrivals.lastArrivalAt();
+    if (gapMs === undefined || lastAt === undefined) return 'idle';
+    const holdMs = computeHoldGapMs({
+      rows: plan.rows,
+      cost: cost.current(),
+      rowsPerRequest: arrivals.rowsPerRequest(),
+      concurrency,
+    });
+    if (gapMs >= holdMs) return 'idle';
+    // The next request is expected soon enough to be worth it; give up on it at lastAt + holdMs.
+    return Math.min(latencyAt, lastAt + holdMs);
+  }
+
+  function pump(): void {
+    if (pumping) {
+      pumpAgain = true; // an abort or hook re-entered: finish this pass, then look again
+      return;
+    }
+    pumping = true;
+    try {
+      do {
+        pumpAgain = false;
+        pumpOnce();
+      } while (pumpAgain);
+    } finally {
+      pumping = false;
+    }
+  }
+
+  function pumpOnce(): void {
+    const now = clock.now();
+    if (now >= nextShedAt) shedHopeless(now);
+    let wakeAt = queue.size() > 0 ? nextShedAt : Number.POSITIVE_INFINITY;
+    while (flights.size < concurrency) {
+      const head = queue.peek();
+      if (!head) break;
+      const plan = planBatch(now, head);
+      const decision = decide(now, head, plan);
+      if (typeof decision === 'number') {
+        wakeAt = Math.min(wakeAt, decision);
+        break;
+      }
+      dispatch(now, plan, decision);
+    }
+    scheduleWake(now, queue.size() > 0 ? wakeAt : Number.POSITIVE_INFINITY);
+    if (draining && queue.size() === 0 && flights.size === 0) resolveDrained?.();
+  }
+
+  function scheduleWake(now: number, at: number): void {
+    if (timer && timer.at === at) return;
+    if (timer) clock.clearTimer(timer.handle);
+    timer = undefined;
+    if (!Number.isFinite(at)) return;
+    const handle = clock.setTimer(() => {
+      timer = undefined;
+      pump();
+    }, Math.max(MIN_TIMER_MS, at - now));
+    timer = { handle, at };
+  }
+
+  function dispatch(now: number, plan: Plan, reason: ReleaseReason): void {
+    const batch: Pending<TIn, TOut>[] = [];
+    for (let i = 0; i < plan.count; i += 1) {
+      const entry = queue.peek()!;
+      leaveQueue(entry);
+      batch.push(entry);
+    }
+    const flight: Flight = { startedAt: now, estimatedMs: cost.estimateMs(plan.rows) };
+    flights.add(flight);
+    const queueWaitMs = now - batch[0]!.arrivedAt;
+    void runBatch(execute, batch.map((entry) => entry.item)).then((outcome) => {
+      flights.delete(flight);
+      const actualMs = clock.now() - flight.startedAt;
+      if (outcome.ok) {
+        batch.forEach((entry, i) => entry.resolve(outcome.results[i] as TOut));
+        const estimate = cost.record(plan.rows, actualMs);
+        nextShedAt = Number.NEGATIVE_INFINITY; // deadlines moved with the estimate: rescan on this pump
+        notify(() => hooks.onEstimate?.(estimate));
+      } else {
+        for (const entry of batch) entry.reject(outcome.error);
+      }
+      const event = { rows: plan.rows, items: batch.length, reason, queueWaitMs, estimatedMs: flight.estimatedMs };
+      notify(() => hooks.onBatch?.({ ...event, actualMs, ok: outcome.ok }));
+      pump();
+    });
+  }
+
+  function drain(): Promise<void> {
+    if (!drained) {
+      draining = true;
+      drained = new Promise<void>((resolve) => {
+        resolveDrained = resolve;
+      });
+      pump();
+    }
+    return drained;
+  }
+
+  return { submit, drain };
+}
+
+function requirePositiveInteger(value: number, name: string): number {
+  if (!Number.isInteger(value) || value < 1) throw new RangeError(`${name} must be an integer ≥ 1, got ${value}`);
+  return value;
+}

@@ -1,0 +1,32 @@
+/**
+ * The seam between an API route and the model workers.
+ *
+ * A route turns a request into one `item` carrying `rows` rows and submits it; a dispatcher decides
+ * when and with which other items it goes to `execute`, which runs one outbound batch and returns one
+ * result per item, in order. The direct dispatcher sends every item alone; the CORK dispatcher
+ * (cork-dispatcher.ts) batches adaptively. Both honour this interface, so routes never change.
+ */
+export interface Dispatcher<TIn, TOut> {
+  /** Resolves with this item's result; rejects with a `DispatchError` or the batch's failure. */
+  submit(item: TIn, rows: number, signal?: AbortSignal): Promise<TOut>;
+  /** Stops taking new items and resolves once every queued and in-flight item is answered. */
+  drain(): Promise<void>;
+}
+
+/** Runs one outbound batch: one result per item, same order. */
+export type ExecuteBatch<TIn, TOut> = (items: TIn[]) => Promise<TOut[]>;
+
+export type DispatchErrorCode = 'shed' | 'too_large' | 'draining' | 'aborted';
+
+/** A dispatcher's refusal of an item; the HTTP layer maps `code` to a status. */
+export class DispatchError extends Error {
+  constructor(
+    readonly code: DispatchErrorCode,
+    message: string,
+    /** Seconds a shed client should wait before retrying (503 Retry-After). */
+    readonly retryAfterSeconds?: number,
+  ) {
+    super(message);
+    this.name = 'DispatchError';
+  }
+}

@@ -1,0 +1,75 @@
+/**
+ * The dispatcher's FIFO: O(1) push and shift, O(1) removal from the middle (an aborted or shed item is
+ * only marked and skipped later), and a live count of queued rows.
+ */
+export interface QueueEntry {
+  rows: number;
+  /** True while the entry is in a queue; cleared when it leaves, however it leaves. */
+  queued: boolean;
+}
+
+export interface RequestQueue<E extends QueueEntry> extends Iterable<E> {
+  push(entry: E): void;
+  /** The oldest entry still queued. */
+  peek(): E | undefined;
+  shift(): E | undefined;
+  remove(entry: E): void;
+  /** Entries still queued. */
+  size(): number;
+  /** Rows of the entries still queued. */
+  rows(): number;
+}
+
+export function createRequestQueue<E extends QueueEntry>(): RequestQueue<E> {
+  let slots: (E | undefined)[] = [];
+  let head = 0;
+  let size = 0;
+  let rows = 0;
+
+  const skipRemoved = (): void => {
+    while (head < slots.length && !slots[head]?.queued) head += 1;
+    // Reclaim the consumed prefix once it dominates, so memory follows the live queue.
+    if (head > 1024 && head * 2 > slots.length) {
+      slots = slots.slice(head);
+      head = 0;
+    }
+  };
+
+  return {
+    push(entry) {
+      entry.queued = true;
+      slots.push(entry);
+      size += 1;
+      rows += entry.rows;
+    },
+    peek() {
+      skipRemoved();
+      return slots[head];
+    },
+    shift() {
+      skipRemoved();
+      const entry = slots[head];
+      if (entry === undefined) return undefined;
+      slots[head] = undefined;
+      head += 1;
+      entry.queued = false;
+      size -= 1;
+      rows -= entry.rows;
+      return entry;
+    },
+    remove(entry) {
+      if (!entry.queued) return;
+      entry.queued = false;
+      size -= 1;
+      rows -= entry.rows;
+    },
+    size: () => size,
+    rows: () => rows,
+    *[Symbol.iterator]() {
+      for (let i = head; i < slots.length; i += 1) {
+        const entry = slots[i];
+        if (entry?.queued) yield entry;
+      }
+    },
+  };
+}
