@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { defineCommand } from 'citty';
 import { BentocError } from '../diagnostics/index.js';
-import { buildImage, type BuildProgressEvent } from '../image/build-image.js';
+import { buildImage, isBuilderChatter, type BuildProgressEvent } from '../image/build-image.js';
 import { connectDockerEngine } from '../image/docker-engine.js';
 import { writeBuildContext } from '../image/write-context.js';
 import { generateDockerfile } from '../phases/4-generate/dockerfile.js';
@@ -103,16 +103,14 @@ export function parseBuildArgs(values: string[], env: NodeJS.ProcessEnv = proces
   return result;
 }
 
-/** Classic-builder bookkeeping lines: layer ids and intermediate containers say nothing to a user. */
-const BUILDER_CHATTER = /^\s*(---> |Removing intermediate container |Successfully (built|tagged) )/;
-
 function createReporter(mode: { json: boolean; quiet: boolean }): (event: BuildProgressEvent) => void {
   if (mode.json) return (event) => console.log(JSON.stringify({ event: event.type, ...withoutType(event) }));
   if (mode.quiet) return () => undefined;
   let lastPull = '';
   return (event) => {
     if (event.type === 'step') console.error(`[${event.step}/${event.total}] ${event.instruction}`);
-    else if (event.type === 'log' && !BUILDER_CHATTER.test(event.line)) console.error(`  ${event.line}`);
+    else if (event.type === 'log' && /^\s*---> Using cache$/.test(event.line)) console.error('  cached');
+    else if (event.type === 'log' && !isBuilderChatter(event.line)) console.error(`  ${event.line}`);
     else if (event.type === 'pull') {
       // Pull progress arrives many times a second per layer: print only status changes.
       const line = `  ${event.id ? `${event.id}: ` : ''}${event.status}`;

@@ -41,6 +41,14 @@ interface BuildMessage {
   aux?: { ID?: string };
 }
 
+/** Classic-builder bookkeeping lines (layer ids, intermediate containers): nothing a user needs to read. */
+export function isBuilderChatter(line: string): boolean {
+  return /^\s*(---> |Removing intermediate container |Successfully (built|tagged) )/.test(line);
+}
+
+/** The builder colours a RUN step's stderr with ANSI codes; errors and NDJSON want plain text. */
+const ANSI_ESCAPE = /\x1b\[[0-9;]*m/g;
+
 /** Log lines kept from the failing step, so the error shows why a RUN failed without the whole log. */
 const FAILED_STEP_LINES = 40;
 
@@ -83,7 +91,8 @@ function createStepTracker(onProgress: BuildImageOptions['onProgress']) {
     },
     take(message: BuildMessage): void {
       if (message.stream !== undefined) {
-        for (const line of message.stream.split('\n')) {
+        for (const raw of message.stream.split('\n')) {
+          const line = raw.replace(ANSI_ESCAPE, '').trimEnd();
           if (line.trim() === '') continue;
           const match = /^Step (\d+)\/(\d+) : (.*)$/.exec(line);
           if (match) {
@@ -91,7 +100,7 @@ function createStepTracker(onProgress: BuildImageOptions['onProgress']) {
             lines = [];
             onProgress?.({ type: 'step', ...step });
           } else {
-            lines = [...lines.slice(-(FAILED_STEP_LINES - 1)), line];
+            if (!isBuilderChatter(line)) lines = [...lines.slice(-(FAILED_STEP_LINES - 1)), line];
             onProgress?.({ type: 'log', line });
           }
         }

@@ -41,13 +41,15 @@ export function generateDockerfile(input: DockerfileInput): string {
   const sections = [
     generateHeader(input),
     input.gpu ? generateGpuStages(input) : `FROM ${input.baseImage}`,
-    generateLabels(input),
+    generateUserEnv(input.env),
     generateSystemPackages(input),
     generateInit(),
     generateUser(input.user),
     input.hasRequirements ? generatePipInstall() : undefined,
     input.setupScript ? generateSetupScript(input.setupScript) : undefined,
     generateAppFiles(input.gpu),
+    // Labels carry the version, which changes with every model: last, so they never bust the cache.
+    generateLabels(input),
     generateRuntime(input),
   ];
   return sections.filter((s): s is string => s !== undefined).join('\n\n') + '\n';
@@ -180,19 +182,25 @@ function generateAppFiles(gpu: boolean): string {
   return lines.join('\n');
 }
 
+/** docker.env comes first so apt, pip and the setup script see it too (e.g. PIP_INDEX_URL, proxies). */
+function generateUserEnv(env: Record<string, string>): string | undefined {
+  const entries = Object.entries(sortRecord(env));
+  if (entries.length === 0) return undefined;
+  const bad = entries.find(([key]) => !/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(key));
+  if (bad) throw new Error(`Invalid docker.env name reached the generator: ${bad[0]}`);
+  return `ENV ${entries.map(([key, value]) => `${key}=${quote(value)}`).join(' \\\n    ')}`;
+}
+
 function generateRuntime(input: DockerfileInput): string {
-  const env: Record<string, string> = {
-    NODE_ENV: 'production',
-    PORT: String(input.port),
-    ...sortRecord(input.env),
-  };
-  const envLines = Object.entries(env).map(([key, value]) => `${key}=${quote(value)}`);
+  // Set only what docker.env left alone: a user's NODE_ENV or PORT wins.
+  const defaults = Object.entries({ NODE_ENV: 'production', PORT: String(input.port) }).filter(([key]) => !(key in input.env));
+  const envLines = defaults.map(([key, value]) => `${key}=${quote(value)}`);
   const user = input.user === DEFAULT_USER ? `${BENTO_UID}:${BENTO_UID}` : input.user;
   // Slim images have no curl: node's fetch checks readiness, on $PORT so `-e PORT=…` keeps it right.
   const probe =
     "fetch('http://127.0.0.1:'+(process.env.PORT||5000)+'/readyz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))";
   return [
-    `ENV ${envLines.join(' \\\n    ')}`,
+    ...(envLines.length > 0 ? [`ENV ${envLines.join(' \\\n    ')}`] : []),
     `USER ${user}`,
     `EXPOSE ${input.port}`,
     `HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \\`,
