@@ -10,3 +10,10 @@ export { createArrivalRate } from './arrival-rate.js';
 export type { ArrivalRate, ArrivalRateOptions } from './arrival-rate.js';
 export { createSystemClock } from './clock.js';
 export type { Clock, TimerHandle } from './clock.js';
+export { createFixedTimeoutDispatcher } from './fixed-timeout-dispatcher.js';
+export type {
+  FixedBatchEvent,
+  FixedReleaseReason,
+  FixedTimeoutDispatcherOptions,
+  FixedTimeoutHooks,
+} from './fixed-timeout-dispatcher.js';
