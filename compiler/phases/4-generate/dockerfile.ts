@@ -47,10 +47,11 @@ export function generateDockerfile(input: DockerfileInput): string {
     generateUser(input.user),
     input.hasRequirements ? generatePipInstall() : undefined,
     input.setupScript ? generateSetupScript(input.setupScript) : undefined,
+    // Runtime settings do not change between versions: before the files, so each new bento reuses them.
+    generateRuntime(input),
     generateAppFiles(input.gpu),
     // Labels carry the version, which changes with every model: last, so they never bust the cache.
     generateLabels(input),
-    generateRuntime(input),
   ];
   return sections.filter((s): s is string => s !== undefined).join('\n\n') + '\n';
 }
@@ -131,7 +132,7 @@ function generateUser(user: string): string {
   if (!/^[a-z_][a-z0-9_-]*$/.test(user)) throw new Error(`Invalid docker.user reached the generator: ${user}`);
   const uid = BENTO_UID;
   return [
-    `# A non-root user owns nothing under ${BENTO_DIR}: the app cannot rewrite its own code or models.`,
+    '# The non-root user the server runs as.',
     'RUN set -eu; \\',
     `    if ! id -u ${user} >/dev/null 2>&1; then \\`,
     '      if command -v useradd >/dev/null 2>&1; then \\',
@@ -163,8 +164,8 @@ function generateSetupScript(file: string): string {
 
 function generateAppFiles(gpu: boolean): string {
   const lines = [
-    `WORKDIR ${BENTO_DIR}`,
-    '# Native packages first: they change only when dependencies do.',
+    '# Native packages first: they change only when dependencies do. COPY writes root-owned files',
+    '# whatever USER says, so the app cannot modify its own code or models.',
     `COPY node_modules/ ${BENTO_DIR}/node_modules/`,
   ];
   if (gpu) {
@@ -173,9 +174,9 @@ function generateAppFiles(gpu: boolean): string {
     );
   }
   lines.push(
-    '# The server bundle and its docs, then the models last: a new model rebuilds only what follows.',
-    `COPY server.mjs openapi.json ${BENTO_DIR}/`,
+    '# Then the static UI, the server bundle and its docs, and the models last.',
     `COPY static/ ${BENTO_DIR}/static/`,
+    `COPY server.mjs openapi.json ${BENTO_DIR}/`,
     `COPY models/ ${BENTO_DIR}/models/`,
     `COPY bento.yaml README.md ${BENTO_DIR}/`,
   );
@@ -201,6 +202,7 @@ function generateRuntime(input: DockerfileInput): string {
     "fetch('http://127.0.0.1:'+(process.env.PORT||5000)+'/readyz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))";
   return [
     ...(envLines.length > 0 ? [`ENV ${envLines.join(' \\\n    ')}`] : []),
+    `WORKDIR ${BENTO_DIR}`,
     `USER ${user}`,
     `EXPOSE ${input.port}`,
     `HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \\`,
