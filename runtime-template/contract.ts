@@ -47,6 +47,13 @@ export interface BatchSpec {
   maxBatchSize: number;
   /** Latency target per request, in ms, from arrival to answer. */
   maxLatencyMs: number;
+  /**
+   * How batches are formed: `cork` adapts to cost and load; `fixed_timeout` (advanced, a baseline) waits
+   * `timeoutMs` after a batch's first request, as TF Serving does. @default 'cork'
+   */
+  policy?: 'cork' | 'fixed_timeout';
+  /** `fixed_timeout` only: ms a batch waits for more requests after its first one. */
+  timeoutMs?: number;
 }
 
 export interface ApiSpec {

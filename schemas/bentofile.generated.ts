@@ -99,6 +99,14 @@ export interface Batch {
   enabled?: boolean;
   max_batch_size?: number;
   max_latency_ms?: number;
+  /**
+   * Advanced: how batches are formed. `cork` (default) adapts to the model's cost and the arrival rate; `fixed_timeout` is the TF-Serving-style batcher (each batch waits `timeout_ms` after its first request), kept for comparison.
+   */
+  policy?: 'cork' | 'fixed_timeout';
+  /**
+   * Advanced, `policy: fixed_timeout` only: how long a batch waits for more requests after its first one (ms). Default 5.
+   */
+  timeout_ms?: number;
 }
 export interface Env {
   npm?: {

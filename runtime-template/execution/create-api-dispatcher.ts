@@ -1,9 +1,11 @@
 /**
- * Picks each API's dispatcher: CORK micro-batching when `batch.enabled`, else the direct dispatcher (every request
- * its own call). Both take the same `execute`, so the route never knows which one it talks to.
+ * Picks each API's dispatcher: CORK micro-batching when `batch.enabled` (or the fixed-timeout baseline with
+ * `batch.policy: fixed_timeout`), else the direct dispatcher (every request its own call). All take the same
+ * `execute`, so the route never knows which one it talks to.
  */
 import { createCorkDispatcher } from '../batching/cork-dispatcher.js';
 import { createDirectDispatcher } from '../batching/direct-dispatcher.js';
+import { createFixedTimeoutDispatcher } from '../batching/fixed-timeout-dispatcher.js';
 import type { Dispatcher, ExecuteBatch } from '../batching/dispatcher.js';
 import type { ApiSpec } from '../contract.js';
 import type { BatchObserver } from '../metrics/create-metrics.js';
@@ -22,6 +24,21 @@ export type CreateDispatcher = <TIn, TOut>(
 ) => Dispatcher<TIn, TOut>;
 
 export const createApiDispatcher: CreateDispatcher = (api, execute, { concurrency, observer, rowsOf }) => {
+  if (api.batch.enabled && api.batch.policy === 'fixed_timeout') {
+    return createFixedTimeoutDispatcher({
+      execute,
+      concurrency,
+      maxBatchSize: api.batch.maxBatchSize,
+      timeoutMs: api.batch.timeoutMs ?? 5,
+      hooks: {
+        onBatch(event) {
+          observer.observeBatch(event.rows, event.reason);
+          observer.observeQueueWait(event.queueWaitMs / 1000);
+        },
+        onShed: () => observer.observeShed(),
+      },
+    });
+  }
   if (api.batch.enabled) {
     let lastRows = 1;
     return createCorkDispatcher({

@@ -149,12 +149,21 @@ function resolveBatch(api: Api, i: number, loaded: LoadedBentofile, bag: Diagnos
       bag.add('deprecated_key', `\`${key}\` is deprecated`, { span: at(key), hint: `use \`${replacement}: ${value}\`` });
     }
   }
+  if (api.batch?.timeout_ms !== undefined && api.batch.policy !== 'fixed_timeout') {
+    bag.add('batch_invalid', `API \`${api.name}\` sets \`batch.timeout_ms\` without \`policy: fixed_timeout\``, {
+      span: loaded.locate(['apis', i, 'batch', 'timeout_ms'], { key: true }),
+      hint: 'the default policy (cork) needs no timeout; remove `timeout_ms`, or add `policy: fixed_timeout`',
+    });
+  }
   const usesLegacy = api.mb_max_batch_size !== undefined || api.mb_max_latency !== undefined;
   return {
     // Legacy keys only existed for batching APIs, so their presence turns batching on.
     enabled: api.batch?.enabled ?? (api.batch !== undefined || usesLegacy),
     maxBatchSize: api.batch?.max_batch_size ?? api.mb_max_batch_size ?? defaults.maxBatchSize,
     maxLatencyMs: api.batch?.max_latency_ms ?? api.mb_max_latency ?? defaults.maxLatencyMs,
+    policy: api.batch?.policy ?? 'cork',
+    // Only meaningful for fixed_timeout; left out otherwise so cork bentos stay as they were.
+    ...(api.batch?.policy === 'fixed_timeout' ? { timeoutMs: api.batch.timeout_ms ?? defaults.batchTimeoutMs } : {}),
   };
 }
 

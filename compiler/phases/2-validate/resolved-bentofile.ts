@@ -7,6 +7,8 @@ export const defaults = {
   maxBatchSize: 1000,
   /** Latency target per request, in ms: the client's timeout. */
   maxLatencyMs: 10_000,
+  /** `batch.policy: fixed_timeout`: ms a batch waits after its first request. */
+  batchTimeoutMs: 5,
   port: 5000,
   workers: 1,
   /** 0 lets onnxruntime pick (one per core). */

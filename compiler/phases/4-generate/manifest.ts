@@ -20,7 +20,7 @@ export interface BentoManifest {
     handler?: string;
     input: unknown;
     output: unknown;
-    batch: { enabled: boolean; max_batch_size: number; max_latency_ms: number };
+    batch: { enabled: boolean; max_batch_size: number; max_latency_ms: number; policy?: string; timeout_ms?: number };
   }[];
   models: { name: string; file: string; sha256: string; size_bytes: number; inputs: unknown; outputs: unknown }[];
   env: { npm: { name: string; version: string; source: string }[]; pip: string[] };
@@ -54,7 +54,13 @@ export function createManifest(analyzed: AnalyzedBento, config: RuntimeConfig, i
       handler: api.handler,
       input: api.input,
       output: api.output,
-      batch: { enabled: api.batch.enabled, max_batch_size: api.batch.maxBatchSize, max_latency_ms: api.batch.maxLatencyMs },
+      batch: {
+        enabled: api.batch.enabled,
+        max_batch_size: api.batch.maxBatchSize,
+        max_latency_ms: api.batch.maxLatencyMs,
+        // Only the advanced, non-default policy is recorded, so existing manifests stay as they were.
+        ...(api.batch.policy === 'fixed_timeout' ? { policy: api.batch.policy, timeout_ms: api.batch.timeoutMs } : {}),
+      },
     })),
     models: config.models.map((m) => ({
       name: m.name,
