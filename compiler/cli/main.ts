@@ -1,5 +1,4 @@
-import { runCommand, showUsage, type CommandDef } from 'citty';
-import { defineCommand } from 'citty';
+import { defineCommand, runCommand, showUsage, type CommandDef } from 'citty';
 import { bentocVersion } from '../version.js';
 import { reportFailure } from './report-failure.js';
 
@@ -39,7 +38,10 @@ async function runCli(command: CommandDef, rawArgs: string[]): Promise<void> {
     }
     await runCommand(command, { rawArgs });
   } catch (error) {
-    process.exitCode = await reportFailure(error, command, rawArgs);
+    process.exitCode = await reportFailure(error, rawArgs, async () => {
+      const [sub, parent] = await resolveSubCommand(command, rawArgs);
+      await showUsage(sub, parent);
+    });
   }
 }
 

@@ -1,11 +1,10 @@
-import { showUsage, type CommandDef } from 'citty';
 import { isBentocError, renderDiagnostic, toJsonDiagnostic } from '../diagnostics/index.js';
 
 /** Exit codes: 1 for anything the user can fix, 70 (EX_SOFTWARE) for a bentoc bug. */
 export const exitCodes = { ok: 0, userError: 1, internalError: 70 } as const;
 
 /** Prints a failure the way its cause deserves and returns the exit code. */
-export async function reportFailure(error: unknown, command: CommandDef, rawArgs: string[]): Promise<number> {
+export async function reportFailure(error: unknown, rawArgs: string[], printUsage: () => Promise<void>): Promise<number> {
   const json = rawArgs.includes('--json');
   if (isBentocError(error)) {
     if (json) console.log(JSON.stringify({ ok: false, diagnostics: error.diagnostics.map((d) => toJsonDiagnostic(d, process.cwd())) }, null, 2));
@@ -14,7 +13,7 @@ export async function reportFailure(error: unknown, command: CommandDef, rawArgs
   }
   // citty's own argument errors (unknown command, missing positional) are usage errors.
   if (error instanceof Error && error.name === 'CLIError') {
-    await showUsage(command).catch(() => undefined);
+    await printUsage().catch(() => undefined);
     console.error(`error: ${error.message}`);
     return exitCodes.userError;
   }

@@ -4,7 +4,9 @@
  * stays external, because it carries a native binary (copied beside the bundle by runtime-assets.ts).
  */
 import { fileURLToPath } from 'node:url';
-import { build, type Metafile, type Plugin } from 'esbuild';
+import { relative, resolve } from 'node:path';
+import { build, type Message, type Metafile, type Plugin } from 'esbuild';
+import { BentocError, createDiagnostic } from '../../diagnostics/index.js';
 import type { RuntimeConfig } from '../../../runtime-template/contract.js';
 
 export interface HandlerEntry {
@@ -34,6 +36,14 @@ const BANNER = [
 ].join('\n');
 
 export async function bundleServer(options: BundleServerOptions): Promise<{ metafile: Metafile }> {
+  try {
+    return await runEsbuild(options);
+  } catch (error) {
+    throw toUserError(error, options.projectDir) ?? error;
+  }
+}
+
+async function runEsbuild(options: BundleServerOptions): Promise<{ metafile: Metafile }> {
   const result = await build({
     entryPoints: [RUNTIME_ENTRY],
     outfile: options.outFile,
@@ -83,4 +93,26 @@ function renderHandlersModule(handlers: HandlerEntry[]): string {
   );
   const table = entries.map((handler, i) => `  ${JSON.stringify(handler.key)}: handler${i},`);
   return `${imports.join('\n')}\nexport const handlers = {\n${table.join('\n')}\n};\n`;
+}
+
+/**
+ * An esbuild error located in the user's project (a handler importing a package that is not installed) is the
+ * user's to fix; one in the runtime template is a bentoc bug and stays an internal error.
+ */
+function toUserError(error: unknown, projectDir: string): BentocError | undefined {
+  const messages: Message[] = (error as { errors?: Message[] }).errors ?? [];
+  const inProject = messages.filter((m) => {
+    if (!m.location) return false;
+    const rel = relative(projectDir, resolve(projectDir, m.location.file));
+    return !rel.startsWith('..') && !rel.includes('node_modules');
+  });
+  if (inProject.length === 0 || inProject.length !== messages.length) return undefined;
+  return new BentocError(
+    inProject.map((m) =>
+      createDiagnostic('handler_build_failed', m.text, {
+        span: { file: resolve(projectDir, m.location!.file), start: { line: m.location!.line, column: m.location!.column + 1 } },
+        hint: /Could not resolve/.test(m.text) ? 'install the package in the project (npm install …) so it can be bundled' : undefined,
+      }),
+    ),
+  );
 }
