@@ -23,11 +23,14 @@ const run = promisify(execFile);
 const skipReason = await findSkipReason();
 if (skipReason) console.warn(`[containerize e2e] skipped: ${skipReason}`);
 
-describe.runIf(skipReason !== undefined && process.env.CI === 'true')('containerize prerequisites', () => {
-  it('has a Docker engine and the base image in CI', () => {
-    throw new Error(`CI=true but the containerize e2e test cannot run: ${skipReason}`);
+// Declared only when it must fail, so a healthy run shows no extra skipped test.
+if (skipReason !== undefined && process.env.CI === 'true') {
+  describe('containerize prerequisites', () => {
+    it('has a Docker engine and the base image in CI', () => {
+      throw new Error(`CI=true but the containerize e2e test cannot run: ${skipReason}`);
+    });
   });
-});
+}
 
 describe.skipIf(skipReason !== undefined)('bentoc containerize (real engine)', () => {
   let docker: Docker;
