@@ -7,7 +7,8 @@ export const exitCodes = { ok: 0, userError: 1, internalError: 70 } as const;
 export async function reportFailure(error: unknown, rawArgs: string[], printUsage: () => Promise<void>): Promise<number> {
   const json = rawArgs.includes('--json');
   if (isBentocError(error)) {
-    if (json) console.log(JSON.stringify({ ok: false, diagnostics: error.diagnostics.map((d) => toJsonDiagnostic(d, process.cwd())) }, null, 2));
+    // One line, so it also reads as the last event of an NDJSON stream (containerize --json).
+    if (json) console.log(JSON.stringify({ ok: false, diagnostics: error.diagnostics.map((d) => toJsonDiagnostic(d, process.cwd())) }));
     else for (const d of error.diagnostics) console.error(`${renderDiagnostic(d, { cwd: process.cwd(), color: useColor() })}\n`);
     return exitCodes.userError;
   }

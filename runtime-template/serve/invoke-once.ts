@@ -3,13 +3,11 @@
  * route a live server uses (`app.inject`, no socket), then a clean drain. `bentoc run` is built on it.
  * Exit code: 0 for a 2xx answer, 1 for a 4xx (the input was wrong), 70 for anything else.
  */
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { RuntimeConfig } from '../contract.js';
 import type { HandlerMap } from '../execution/create-api-pipeline.js';
 import { createMetrics } from '../metrics/create-metrics.js';
-import { createModelPool } from '../model/create-model-pool.js';
 import { createLogger } from './create-logger.js';
+import { openBento } from './open-bento.js';
 
 export interface InvokeOnceOptions {
   config: RuntimeConfig;
@@ -32,16 +30,7 @@ export async function invokeOnce({ config, handlers, bundleUrl, argv, env }: Inv
   const contentType = typeFlag >= 0 ? flags[typeFlag + 1] : api.input.type === 'text' ? 'text/plain' : 'application/json';
 
   const logger = createLogger(config, env, { defaultLevel: 'warn', stream: 'stderr' });
-  const bentoDir = dirname(fileURLToPath(bundleUrl));
-  const pool = createModelPool({
-    workerUrl: bundleUrl,
-    modelsDir: join(bentoDir, 'models'),
-    models: config.models,
-    runtime: config.runtime,
-    onWarning: (message) => logger.warn(message),
-    onWorkerReady: () => undefined,
-    onExecuted: () => undefined,
-  });
+  const { bentoDir, pool } = openBento(config, bundleUrl, { onWarning: (message) => logger.warn(message) });
   const { buildApp } = await import('../http/build-app.js');
   const app = buildApp(config, pool, { bentoDir, handlers, logger, metrics: createMetrics() });
   try {

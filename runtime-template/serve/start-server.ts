@@ -1,12 +1,10 @@
 /** The main thread of a bento: load models in workers, serve HTTP, log "ready", drain on signals. */
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { RuntimeConfig } from '../contract.js';
 import type { HandlerMap } from '../execution/create-api-pipeline.js';
 import { createMetrics } from '../metrics/create-metrics.js';
-import { createModelPool } from '../model/create-model-pool.js';
 import { createLogger } from './create-logger.js';
 import { installShutdown } from './install-shutdown.js';
+import { openBento } from './open-bento.js';
 import { resolveListenOptions, USAGE, UsageError } from './listen-options.js';
 
 export interface StartServerOptions {
@@ -38,13 +36,8 @@ export async function startServer({ config, handlers, bundleUrl, argv, env }: St
   });
   process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled promise rejection'));
 
-  const bentoDir = dirname(fileURLToPath(bundleUrl));
   const metrics = createMetrics();
-  const pool = createModelPool({
-    workerUrl: bundleUrl,
-    modelsDir: join(bentoDir, 'models'),
-    models: config.models,
-    runtime: config.runtime,
+  const { bentoDir, pool } = openBento(config, bundleUrl, {
     onWarning: (message) => logger.warn(message),
     onWorkerReady: (info) => logger.info(info, 'model worker ready'),
     onExecuted: (model, execMs) => metrics.modelExecution.observe({ model }, execMs / 1000),
