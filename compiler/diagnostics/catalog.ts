@@ -1,6 +1,6 @@
 /**
  * Every diagnostic a user can cause, by stable code. Codes never change meaning once released;
- * the docs table in docs/errors.md is checked against this catalog by a test.
+ * the table in compiler/diagnostics/README.md is checked against this catalog by a test.
  */
 export const catalog = {
   // 1-load
