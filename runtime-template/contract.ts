@@ -29,17 +29,72 @@ export interface ModelSpec {
 
 export type InputSpec =
   | { type: 'ndarray'; dtype: Dtype; shape: Dim[] }
+  | MultiNdarrayInputSpec
   | { type: 'json'; schema?: Record<string, unknown> }
-  | { type: 'text' };
+  | { type: 'text' }
+  | ImageInputSpec
+  | DataframeInputSpec
+  | { type: 'file' };
+
+/** ndarray input of a model with several inputs: one named nested array per model input. */
+export interface MultiNdarrayInputSpec {
+  type: 'ndarray';
+  inputs: TensorSpec[];
+}
+
+/** PNG/JPEG images decoded, resized and normalised into the model's image tensor. */
+export interface ImageInputSpec {
+  type: 'image';
+  color: 'grayscale' | 'rgb';
+  width: number;
+  height: number;
+  /** Where channels sit in the model's tensor; `hw` for a rank-3 grayscale input without a channel dim. */
+  layout: 'nchw' | 'nhwc' | 'hw';
+  /** The model input's dtype: float32/float64 get `scale`/`mean`/`std`, uint8 gets raw pixels. */
+  dtype: Dtype;
+  /** value = ((invert ? 255 - pixel : pixel) * scale - mean[c]) / std[c] */
+  scale: number;
+  mean?: number[];
+  std?: number[];
+  invert: boolean;
+  /** Largest decoded image accepted, in pixels (width × height), before resizing. */
+  maxPixels: number;
+}
+
+export interface DataframeColumn {
+  name: string;
+  /** What values the column accepts; converted to the tensor's dtype. */
+  dtype: Dtype;
+}
+
+/** Tabular rows in pandas orients (or CSV) into a 2-D tensor, columns in declared order. */
+export interface DataframeInputSpec {
+  type: 'dataframe';
+  /** Accepted JSON orient; `auto` detects it from the body's form. */
+  orient: 'records' | 'columns' | 'split' | 'values' | 'auto';
+  columns: DataframeColumn[];
+  /** The tensor's dtype: the model input's. */
+  dtype: Dtype;
+}
 
 export type OutputSpec =
   | {
       type: 'json';
       /** Class names for the model's label/probability outputs, index → name. */
       labels?: string[];
+      /** With labels: list only the k most probable classes per row, best first. */
+      topK?: number;
     }
   | { type: 'ndarray' }
   | { type: 'text' };
+
+/** What a `file` input hands its handler. */
+export interface FileValue {
+  data: Buffer;
+  /** The part's or body's media type, e.g. `application/pdf`. */
+  mediaType: string;
+  filename?: string;
+}
 
 export interface BatchSpec {
   enabled: boolean;

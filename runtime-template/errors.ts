@@ -12,12 +12,20 @@ export const ERROR_STATUS = {
   ragged_array: 400,
   empty_input: 400,
   schema_violation: 400,
+  /** The bytes are not a PNG/JPEG (or other format the decoder reads), or are truncated. */
+  invalid_image: 400,
+  /** A dataframe body lacks a declared column. */
+  missing_column: 400,
+  /** A dataframe body has a column the API does not declare. */
+  unknown_column: 400,
   /** A handler threw an error carrying a 4xx `statusCode`: the handler judged the input bad. */
   handler_rejected: 400,
   not_found: 404,
   body_too_large: 413,
   /** The request carries more rows than the API's `max_batch_size`. */
   too_many_rows: 413,
+  /** A decoded image has more pixels than the API's `max_pixels`. */
+  image_too_large: 413,
   unsupported_media_type: 415,
   /** Client went away before the answer; logged, rarely seen by anyone. */
   request_aborted: 499,
@@ -76,6 +84,14 @@ export const errors = {
   emptyInput: (field: string) => new ApiError('empty_input', `${field}: expected at least one row, got none`, { field }),
   schemaViolation: (message: string, violations: unknown[]) =>
     new ApiError('schema_violation', message, { violations }),
+  invalidImage: (field: string, reason: string) =>
+    new ApiError('invalid_image', `${field}: expected a PNG or JPEG image, got ${reason}`, { field, expected: 'image/png or image/jpeg', got: reason }),
+  imageTooLarge: (field: string, maxPixels: number) =>
+    new ApiError('image_too_large', `${field}: image has more than ${maxPixels} pixels, the most this API decodes`, { field, maxPixels }),
+  missingColumn: (field: string, column: string, declared: readonly string[]) =>
+    new ApiError('missing_column', `${field}: column "${column}" is missing (expected columns: ${declared.join(', ')})`, { field, column, expected: declared }),
+  unknownColumn: (field: string, column: string, declared: readonly string[]) =>
+    new ApiError('unknown_column', `${field}: unknown column "${column}" (expected columns: ${declared.join(', ')})`, { field, column, expected: declared }),
   notFound: (method: string, url: string) => new ApiError('not_found', `no route ${method} ${url}`, { method, url }),
   bodyTooLarge: (limitBytes: number) =>
     new ApiError('body_too_large', `request body exceeds the limit of ${limitBytes} bytes`, { limitBytes }),

@@ -73,7 +73,10 @@ export interface Api {
   mb_max_latency?: number;
 }
 export interface Input {
-  type: 'ndarray' | 'json' | 'text';
+  /**
+   * How the request body is read: ndarray (nested JSON arrays), json, text, image (PNG/JPEG), dataframe (pandas orients or CSV), file (raw bytes to a handler).
+   */
+  type: 'ndarray' | 'json' | 'text' | 'image' | 'dataframe' | 'file';
   dtype?: Dtype;
   /**
    * Dimensions; -1 or a name marks a dynamic one (the first is the batch).
@@ -85,6 +88,62 @@ export interface Input {
    * JSON Schema the request body must satisfy (type json).
    */
   schema?: {};
+  /**
+   * Image inputs: the channels fed to the model.
+   */
+  color?: 'grayscale' | 'rgb';
+  /**
+   * Image inputs: width the image is resized to, in pixels; the model's W by default.
+   */
+  width?: number;
+  /**
+   * Image inputs: height the image is resized to, in pixels; the model's H by default.
+   */
+  height?: number;
+  /**
+   * Image inputs: nchw (channels first) or nhwc (channels last); read from the model's shape by default.
+   */
+  layout?: 'nchw' | 'nhwc';
+  /**
+   * Image inputs: factor applied to each 0-255 pixel value; 1/255 by default (1 for uint8 models).
+   */
+  scale?: number;
+  /**
+   * Image inputs: per-channel mean subtracted after scaling (one value, or one per channel).
+   *
+   * @minItems 1
+   * @maxItems 3
+   */
+  mean?: [number] | [number, number] | [number, number, number];
+  /**
+   * Image inputs: per-channel standard deviation divided by after subtracting the mean.
+   *
+   * @minItems 1
+   * @maxItems 3
+   */
+  std?: [number] | [number, number] | [number, number, number];
+  /**
+   * Image inputs: use 255 - pixel (dark ink on light paper for a model trained on light on dark).
+   */
+  invert?: boolean;
+  /**
+   * Image inputs: largest decoded image accepted (width x height, before resizing); bigger ones get 413.
+   */
+  max_pixels?: number;
+  /**
+   * Dataframe inputs: the pandas JSON orient accepted; any of them (detected from the body) when left out.
+   */
+  orient?: 'records' | 'columns' | 'split' | 'values';
+  /**
+   * Dataframe inputs: the columns, in the order the model's tensor wants them.
+   *
+   * @minItems 1
+   */
+  columns?: [Name | Column, ...(Name | Column)[]];
+}
+export interface Column {
+  name: Name;
+  dtype?: Dtype;
 }
 export interface Output {
   type: 'json' | 'ndarray' | 'text';
@@ -94,6 +153,10 @@ export interface Output {
    * @minItems 1
    */
   labels?: [string, ...string[]];
+  /**
+   * With labels: list only the k most probable classes per row, best first.
+   */
+  top_k?: number;
 }
 export interface Batch {
   enabled?: boolean;

@@ -5,6 +5,9 @@
 import { Ajv } from 'ajv';
 import * as ajvFormats from 'ajv-formats';
 import type { InputSpec, OutputSpec } from '../contract.js';
+import { createDataframeInput } from './dataframe-input.js';
+import { createFileInput } from './file-input.js';
+import { createImageInput } from './image-input.js';
 import { createJsonInput, type CompileSchema } from './json-input.js';
 import { createJsonOutput } from './json-output.js';
 import { createNdarrayInput } from './ndarray-input.js';
@@ -28,6 +31,9 @@ const INPUT_FACTORIES: InputFactories = {
   ndarray: (spec, context) => createNdarrayInput(spec, context),
   json: (spec, context) => createJsonInput(spec, context.compileSchema),
   text: () => createTextInput(),
+  image: (spec) => createImageInput(spec),
+  dataframe: (spec) => createDataframeInput(spec),
+  file: () => createFileInput(),
 };
 
 const OUTPUT_FACTORIES: OutputFactories = {

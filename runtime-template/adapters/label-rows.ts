@@ -55,3 +55,19 @@ function argmax(values: number[]): number {
 function roundScore(tensor: TensorValue, value: number): number {
   return tensor.dtype === 'float32' ? toShortestFloat32(value) : value;
 }
+
+export interface TopKRow {
+  label: string;
+  top_k: { label: string; probability: number }[];
+}
+
+/** Keeps the k most probable classes of a labeled row, best first (ties keep class order). */
+export function toTopK(row: LabeledRow, k: number): TopKRow | LabeledRow {
+  if (!row.probabilities) return row;
+  const ranked = Object.entries(row.probabilities)
+    .map(([label, probability], index) => ({ label, probability, index }))
+    .sort((a, b) => b.probability - a.probability || a.index - b.index)
+    .slice(0, k)
+    .map(({ label, probability }) => ({ label, probability }));
+  return { label: row.label, top_k: ranked };
+}

@@ -1,6 +1,10 @@
-/** `ndarray` input: JSON nested arrays, bare or TF-Serving style `{"instances": [...]}` / `{"inputs": [...]}`. */
+/**
+ * `ndarray` input: JSON nested arrays, bare or TF-Serving style `{"instances": [...]}` / `{"inputs": [...]}`;
+ * a multi-input model's APIs take one array per input (named-tensors-input.ts).
+ */
 import type { InputSpec } from '../contract.js';
 import { describeValue, errors } from '../errors.js';
+import { createNamedTensorsInput } from './named-tensors-input.js';
 import { toTensor } from './nested-array.js';
 import type { AdapterContext, InputAdapter } from './types.js';
 
@@ -9,6 +13,7 @@ type NdarraySpec = Extract<InputSpec, { type: 'ndarray' }>;
 const WRAPPER_KEYS = ['instances', 'inputs'] as const;
 
 export function createNdarrayInput(spec: NdarraySpec, context: AdapterContext): InputAdapter {
+  if ('inputs' in spec) return createNamedTensorsInput(spec);
   // Errors name the model's input when there is one, so they match the API docs.
   const field = context.model?.inputs[0]?.name ?? 'input';
   return {

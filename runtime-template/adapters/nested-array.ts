@@ -9,7 +9,7 @@ export interface TensorTarget {
 
 type Leaf = (value: unknown) => number | bigint | string | undefined;
 
-const INTEGER_RANGES: Partial<Record<Dtype, [number, number]>> = {
+export const INTEGER_RANGES: Partial<Record<Dtype, [number, number]>> = {
   int8: [-128, 127],
   uint8: [0, 255],
   int32: [-2147483648, 2147483647],
@@ -73,7 +73,7 @@ function inferDims(value: unknown, target: TensorTarget, field: string): number[
   return dims;
 }
 
-function allocate(dtype: Dtype, size: number): TensorValue['data'] {
+export function allocate(dtype: Dtype, size: number): TensorValue['data'] {
   switch (dtype) {
     case 'float32': return new Float32Array(size);
     case 'float64': return new Float64Array(size);

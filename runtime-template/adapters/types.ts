@@ -21,8 +21,11 @@ export interface ParsedInput {
 export interface InputAdapter {
   /** Accepted media types, lower case; `type/*` wildcards allowed. Anything else is answered with 415. */
   readonly mediaTypes: readonly string[];
-  /** Validates a parsed body (JSON value, string, or Buffer for other media types); throws `ApiError` when bad. */
-  parse(body: unknown): ParsedInput;
+  /**
+   * Validates a parsed body (JSON value, multipart fields, or a Buffer for other media types) sent as `mediaType`;
+   * throws (or rejects with) an `ApiError` when bad. Async where decoding is (images, off the event loop).
+   */
+  parse(body: unknown, mediaType: string): ParsedInput | Promise<ParsedInput>;
 }
 
 export interface FormattedOutput {

@@ -14,15 +14,20 @@ export interface ModelItem {
 export type BindFeeds = (parsed: ParsedInput) => ModelItem;
 
 /**
- * An ndarray body feeds the model's single input. A json body is an object with one nested array per model input
+ * An ndarray, image or dataframe body feeds the model's single input; a multi-input model's ndarray body arrives
+ * as one tensor per input. A json body is an object with one nested array per model input
  * (`{"input_ids": [[...]], "attention_mask": [[...]]}`), each checked against that input's signature.
  */
 export function createFeedBinder(api: ApiSpec, model: ModelSpec): BindFeeds {
   const [first] = model.inputs;
   if (!first) throw new Error(`model "${model.name}" has no inputs`);
-  if (api.input.type === 'ndarray') {
+  if (api.input.type === 'ndarray' && 'inputs' in api.input) {
+    // The adapter already built one tensor per model input, named as the model names them.
+    return (parsed) => ({ feeds: parsed.value as Feeds, rows: parsed.rows });
+  }
+  if (api.input.type === 'ndarray' || api.input.type === 'image' || api.input.type === 'dataframe') {
     if (model.inputs.length > 1) {
-      throw new Error(`API "${api.name}": ndarray input cannot feed model "${model.name}", which has ${model.inputs.length} inputs`);
+      throw new Error(`API "${api.name}": ${api.input.type} input cannot feed model "${model.name}", which has ${model.inputs.length} inputs`);
     }
     return (parsed) => ({ feeds: { [first.name]: parsed.value as TensorValue }, rows: parsed.rows });
   }

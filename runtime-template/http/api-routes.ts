@@ -10,6 +10,7 @@ export interface ApiRouteOptions {
   pool: ModelPool;
   /** Whole-request budget in ms; past it the client gets a 504 (the model call, if running, still finishes). */
   requestTimeoutMs: number;
+  bodyLimitBytes: number;
 }
 
 export function registerApiRoute(app: FastifyInstance, pipeline: ApiPipeline, options: ApiRouteOptions): void {
@@ -19,10 +20,14 @@ export function registerApiRoute(app: FastifyInstance, pipeline: ApiPipeline, op
     preParsing: async (request) => {
       const mediaType = toMediaType(request.headers['content-type']);
       if (!isAcceptedMediaType(mediaType, input.mediaTypes)) throw errors.unsupportedMediaType(mediaType, input.mediaTypes);
+      // The multipart parser streams parts past fastify's body limit, so an announced oversize body is refused here.
+      if (mediaType === 'multipart/form-data' && Number(request.headers['content-length'] ?? 0) > options.bodyLimitBytes) {
+        throw errors.bodyTooLarge(options.bodyLimitBytes);
+      }
     },
     handler: async (request, reply) => {
       if (!options.pool.isReady()) throw errors.notReady();
-      const parsed = input.parse(request.body);
+      const parsed = await input.parse(request.body, toMediaType(request.headers['content-type']));
       const { item, rows } = pipeline.toItem(parsed);
       const outcome = await submitWithTimeout(dispatcher.submit.bind(dispatcher), item, rows, reply, options.requestTimeoutMs);
       if (!outcome.ok) throw outcome.error;

@@ -16,6 +16,8 @@ import { registerApiRoute } from './api-routes.js';
 import { registerDocsRoutes } from './docs-routes.js';
 import { installErrorHandling } from './error-handling.js';
 import { installJsonBodyParser } from './json-body-parser.js';
+import { acceptsMultipart } from './media-type.js';
+import { registerMultipart } from './multipart.js';
 import { registerHealthRoutes } from './health-routes.js';
 import { registerMetrics } from './metrics-routes.js';
 
@@ -78,16 +80,19 @@ export function buildApp(config: RuntimeConfig, pool: ModelPool, options: BuildA
   registerDocsRoutes(app, config, options.bentoDir);
 
   const createAdapters = createAdapterFactory();
-  const dispatchers = config.apis.map((api) => {
-    const pipeline = createApiPipeline(api, {
+  const pipelines = config.apis.map((api) =>
+    createApiPipeline(api, {
       config,
       pool,
       handlers: options.handlers ?? {},
       createAdapters,
       createDispatcher: options.createDispatcher ?? createApiDispatcher,
       observerFor: (name) => createBatchObserver(metrics, name),
-    });
-    registerApiRoute(app, pipeline, { pool, requestTimeoutMs });
+    }),
+  );
+  if (pipelines.some((pipeline) => acceptsMultipart(pipeline.input.mediaTypes))) registerMultipart(app, bodyLimitBytes);
+  const dispatchers = pipelines.map((pipeline) => {
+    registerApiRoute(app, pipeline, { pool, requestTimeoutMs, bodyLimitBytes });
     return pipeline.dispatcher;
   });
   app.addHook('onClose', async () => {

@@ -2,6 +2,7 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { DispatchError } from '../batching/dispatcher.js';
 import { ApiError, errors } from '../errors.js';
+import { toMultipartError } from './multipart.js';
 
 /** Maps anything thrown on the request path to a catalog error. */
 export function toApiError(error: unknown, bodyLimitBytes: number): ApiError {
@@ -19,6 +20,12 @@ export function toApiError(error: unknown, bodyLimitBytes: number): ApiError {
     }
   }
   const fastifyError = error as Partial<FastifyError> | null;
+  const multipartError = toMultipartError(fastifyError?.code, bodyLimitBytes);
+  if (multipartError) return multipartError;
+  // busboy's own parse errors ("Unexpected end of form", "Malformed part header") carry no code.
+  if (error instanceof Error && /^(Multipart: |Unexpected end of form|Malformed part header)/.test(error.message)) {
+    return errors.invalidInput('body', 'a well-formed multipart/form-data body', error.message);
+  }
   switch (fastifyError?.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return errors.bodyTooLarge(bodyLimitBytes);

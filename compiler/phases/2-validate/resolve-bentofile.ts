@@ -2,6 +2,7 @@ import { isAbsolute, relative, resolve } from 'node:path';
 import type { Api, RawBentofile } from '../../../schemas/bentofile.generated.js';
 import { DiagnosticBag, didYouMean } from '../../diagnostics/index.js';
 import type { DocPath, LoadedBentofile } from '../1-load/load-bentofile.js';
+import { resolveInput, resolveOutput } from './resolve-input.js';
 import { defaults, type ResolvedApi, type ResolvedBentofile } from './resolved-bentofile.js';
 
 const serviceNamePattern = /^[a-z0-9_][a-z0-9_.-]*$/;
@@ -102,6 +103,13 @@ function resolveApi(api: Api, i: number, loaded: LoadedBentofile, bag: Diagnosti
     });
   }
 
+  if (api.output.top_k !== undefined && !api.output.labels) {
+    bag.add('invalid_value', `API \`${api.name}\` sets \`top_k\` without \`labels\``, {
+      span: at(['output', 'top_k'], true),
+      hint: 'top_k ranks labelled classes: add `labels: [...]`, one per class',
+    });
+  }
+
   let handler: ResolvedApi['handler'];
   if (api.handler) {
     const [file, exportName] = api.handler.split('#') as [string, string];
@@ -119,12 +127,8 @@ function resolveApi(api: Api, i: number, loaded: LoadedBentofile, bag: Diagnosti
     description: api.description,
     model: api.model,
     handler,
-    input: api.input.type === 'ndarray'
-      ? { type: 'ndarray', dtype: api.input.dtype, shape: api.input.shape }
-      : api.input.type === 'json'
-        ? { type: 'json', schema: api.input.schema }
-        : { type: 'text' },
-    output: api.output.type === 'json' ? { type: 'json', labels: api.output.labels } : { type: api.output.type },
+    input: resolveInput(api.name, api.input, (key) => at(['input', key], true), bag),
+    output: resolveOutput(api.output),
     batch: resolveBatch(api, i, loaded, bag),
     example: api.example,
     span: at([]),

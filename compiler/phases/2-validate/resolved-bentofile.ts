@@ -15,6 +15,8 @@ export const defaults = {
   threads: 0,
   bodyLimitBytes: 10 * 1024 * 1024,
   requestTimeoutMs: 60_000,
+  /** Largest decoded image, in pixels (8K × 5K): bounds the memory one request can make the server allocate. */
+  imageMaxPixels: 40_000_000,
   /** A pinned Node LTS image matching the bundle's target. */
   baseImage: 'node:20.20.2-bookworm-slim',
   gpuBaseImage: 'nvidia/cuda:12.4.1-cudnn-runtime-ubuntu22.04',
@@ -37,10 +39,39 @@ export interface ResolvedHandler {
   span: SourceSpan;
 }
 
+/** An input as the bentofile declares it; what it leaves out is completed from the model signature in 3-analyze. */
 export type ResolvedInput =
   | { type: 'ndarray'; dtype?: Dtype; shape?: Dim[] }
   | { type: 'json'; schema?: Record<string, unknown> }
-  | { type: 'text' };
+  | { type: 'text' }
+  | ResolvedImageInput
+  | ResolvedDataframeInput
+  | { type: 'file' };
+
+export interface ResolvedImageInput {
+  type: 'image';
+  /** @default 'rgb' when the model has 3 channels, else 'grayscale' */
+  color?: 'grayscale' | 'rgb';
+  /** @default the model's W */
+  width?: number;
+  /** @default the model's H */
+  height?: number;
+  /** @default read from the model's shape */
+  layout?: 'nchw' | 'nhwc';
+  /** @default 1/255 for float models, 1 for uint8 */
+  scale?: number;
+  mean?: number[];
+  std?: number[];
+  invert: boolean;
+  maxPixels: number;
+}
+
+export interface ResolvedDataframeInput {
+  type: 'dataframe';
+  orient: 'records' | 'columns' | 'split' | 'values' | 'auto';
+  /** Declared columns; a column without dtype takes the model input's. */
+  columns?: { name: string; dtype?: Dtype }[];
+}
 
 export interface ResolvedApi {
   name: string;

@@ -1,7 +1,7 @@
 /**
  * Bundles the runtime template, the bento's config and the user's handlers into one `server.mjs` with esbuild.
- * The config and handlers enter as virtual modules (`bento:config`, `bento:handlers`); only onnxruntime-node
- * stays external, because it carries a native binary (copied beside the bundle by runtime-assets.ts).
+ * The config and handlers enter as virtual modules (`bento:config`, `bento:handlers`); only onnxruntime-node and
+ * sharp stay external, because they carry native binaries (copied beside the bundle by runtime-assets.ts).
  */
 import { fileURLToPath } from 'node:url';
 import { relative, resolve } from 'node:path';
@@ -56,7 +56,8 @@ async function runEsbuild(options: BundleServerOptions): Promise<{ metafile: Met
     sourcemap: false,
     legalComments: 'inline',
     charset: 'utf8',
-    external: ['onnxruntime-node'],
+    // Native packages, copied beside the bundle by runtime-assets.ts; sharp is imported lazily, by image APIs only.
+    external: ['onnxruntime-node', 'sharp'],
     banner: { js: BANNER },
     plugins: [virtualModules(options)],
     metafile: true,

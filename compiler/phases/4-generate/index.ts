@@ -47,7 +47,7 @@ export async function generateBento(analyzed: AnalyzedBento, options: GenerateOp
     outFile: join(outDir, 'server.mjs'),
     projectDir: bentofile.projectDir,
   });
-  await copyRuntimeAssets(outDir, { platform: process.platform, arch: process.arch });
+  await copyRuntimeAssets(outDir, { platform: process.platform, arch: process.arch }, { sharp: config.apis.some((api) => api.input.type === 'image') });
 
   const dockerInput = toDockerfileInput(manifest);
   const files: [string, string][] = [

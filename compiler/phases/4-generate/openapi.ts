@@ -1,4 +1,6 @@
-import type { ApiSpec, Dim, Dtype, InputSpec, ModelSpec, OutputSpec, RuntimeConfig } from '../../../runtime-template/contract.js';
+import type { ApiSpec, ModelSpec, OutputSpec, RuntimeConfig } from '../../../runtime-template/contract.js';
+import { describeInput, requestContent, tensorSchema } from './openapi-request.js';
+
 
 type Schema = Record<string, unknown>;
 
@@ -71,42 +73,43 @@ function generateOperation(api: ApiSpec, model: ModelSpec | undefined): Schema {
 
 function describeApi(api: ApiSpec): string {
   const lines: string[] = [];
-  if (api.input.type === 'ndarray') {
-    lines.push(`Input: ${api.input.dtype} tensor of shape [${api.input.shape.map((d) => (typeof d === 'number' && d >= 0 ? d : 'n')).join(', ')}] as nested JSON arrays, or wrapped as \`{"instances": [...]}\`.`);
-  }
+  const input = describeInput(api.input);
+  if (input) lines.push(input);
   if (api.batch.enabled) {
     lines.push(`Adaptive batching: up to ${api.batch.maxBatchSize} rows per model call, latency target ${api.batch.maxLatencyMs} ms.`);
   }
   return lines.join('\n\n');
 }
 
-function requestContent(input: InputSpec, example: unknown): Schema {
-  if (input.type === 'text') return { 'text/plain': { schema: { type: 'string' }, example } };
-  if (input.type === 'json') return { 'application/json': { schema: input.schema ?? {}, example } };
-  const tensor = tensorSchema(input.dtype, input.shape);
-  return {
-    'application/json': {
-      schema: {
-        oneOf: [
-          tensor,
-          { type: 'object', required: ['instances'], additionalProperties: false, properties: { instances: tensor } },
-        ],
-      },
-      example,
-    },
-  };
-}
-
 function responseContent(output: OutputSpec, model: ModelSpec | undefined): Schema {
   if (output.type === 'text') return { 'text/plain': { schema: { type: 'string' } } };
   const outputs = model?.outputs ?? [];
   if (output.type === 'json' && output.labels) {
-    return { 'application/json': { schema: labelledSchema(output.labels) } };
+    return { 'application/json': { schema: output.topK ? topKSchema(output.labels) : labelledSchema(output.labels) } };
   }
   const properties = Object.fromEntries(outputs.map((o) => [o.name, tensorSchema(o.dtype, o.shape)]));
   return {
     'application/json': {
       schema: outputs.length > 0 ? { type: 'object', properties, required: outputs.map((o) => o.name) } : {},
+    },
+  };
+}
+
+/** One object per input row: the top label and the k best classes, most probable first. */
+function topKSchema(labels: string[]): Schema {
+  const label = { type: 'string', enum: labels };
+  return {
+    type: 'array',
+    items: {
+      type: 'object',
+      required: ['label', 'top_k'],
+      properties: {
+        label,
+        top_k: {
+          type: 'array',
+          items: { type: 'object', required: ['label', 'probability'], properties: { label, probability: { type: 'number', minimum: 0, maximum: 1 } } },
+        },
+      },
     },
   };
 }
@@ -127,33 +130,6 @@ function labelledSchema(labels: string[]): Schema {
       },
     },
   };
-}
-
-export function tensorSchema(dtype: Dtype, shape: Dim[]): Schema {
-  let schema: Schema = scalarSchema(dtype);
-  for (const dim of [...shape].reverse()) {
-    const fixed = typeof dim === 'number' && dim >= 0;
-    schema = fixed ? { type: 'array', items: schema, minItems: dim, maxItems: dim } : { type: 'array', items: schema, minItems: 1 };
-  }
-  return schema;
-}
-
-function scalarSchema(dtype: Dtype): Schema {
-  switch (dtype) {
-    case 'float32':
-    case 'float64':
-      return { type: 'number' };
-    case 'bool':
-      return { type: 'boolean' };
-    case 'string':
-      return { type: 'string' };
-    case 'uint8':
-      return { type: 'integer', minimum: 0, maximum: 255 };
-    case 'int8':
-      return { type: 'integer', minimum: -128, maximum: 127 };
-    default:
-      return { type: 'integer' };
-  }
 }
 
 function probe(summary: string, operationId: string, canFail: boolean): Schema {

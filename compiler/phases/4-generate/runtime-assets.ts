@@ -1,9 +1,9 @@
 /**
  * Copies what the bundle cannot contain into the bento: onnxruntime-node (native, pruned to one platform) with
- * onnxruntime-common, and the Swagger UI assets the runtime serves at `/`. Both are taken from the compiler's own
+ * onnxruntime-common, sharp when an API takes images, and the Swagger UI assets the runtime serves at `/`. Both are taken from the compiler's own
  * installation, so a bento always gets the versions bentoc was tested with.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { cp, mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -17,7 +17,12 @@ export interface TargetPlatform {
 
 const SWAGGER_UI_FILES = ['swagger-ui-bundle.js', 'swagger-ui.css', 'favicon-32x32.png', 'favicon-16x16.png'];
 
-export async function copyRuntimeAssets(bentoDir: string, target: TargetPlatform): Promise<void> {
+export interface RuntimeAssetNeeds {
+  /** An API decodes images: sharp and its libvips binary (~19 MB for linux/x64) come along. */
+  sharp?: boolean;
+}
+
+export async function copyRuntimeAssets(bentoDir: string, target: TargetPlatform, needs: RuntimeAssetNeeds = {}): Promise<void> {
   const fromCompiler = createRequire(import.meta.url);
   const ortNode = findPackageDir(fromCompiler, 'onnxruntime-node');
   // onnxruntime-common is onnxruntime-node's dependency: resolve it from there, as Node will at run time.
@@ -31,14 +36,35 @@ export async function copyRuntimeAssets(bentoDir: string, target: TargetPlatform
   await copyEntries(ortNode, join(modules, 'onnxruntime-node'), ['package.json', 'dist', binary]);
   await copyEntries(ortCommon, join(modules, 'onnxruntime-common'), ['package.json', 'dist']);
   await copyEntries(findPackageDir(fromCompiler, 'swagger-ui-dist'), join(bentoDir, 'static', 'swagger-ui'), SWAGGER_UI_FILES);
+  if (needs.sharp) await copySharp(fromCompiler, modules, target);
+}
+
+/**
+ * sharp loads its binary from `@img/sharp-<platform>-<arch>` and libvips from `@img/sharp-libvips-<platform>-<arch>`,
+ * and requires three small pure-JS packages at run time; only the target platform's binaries are copied.
+ * Linux means glibc here: bento images are Debian-based.
+ */
+async function copySharp(fromCompiler: NodeJS.Require, modules: string, target: TargetPlatform): Promise<void> {
+  const sharp = findPackageDir(fromCompiler, 'sharp');
+  const fromSharp = createRequire(join(sharp, 'package.json'));
+  const platform = `${target.platform}-${target.arch}`;
+  await copyEntries(sharp, join(modules, 'sharp'), ['package.json', 'dist']);
+  const binary = findPackageDir(fromSharp, `@img/sharp-${platform}`, 'package');
+  await copyEntries(binary, join(modules, '@img', `sharp-${platform}`), readdirSync(binary).filter((entry) => !/\.md$|^LICENSE/.test(entry)));
+  const libvips = findPackageDir(createRequire(join(binary, 'package.json')), `@img/sharp-libvips-${platform}`, 'package');
+  await copyEntries(libvips, join(modules, '@img', `sharp-libvips-${platform}`), ['package.json', 'versions.json', 'lib']);
+  for (const name of ['@img/colour', 'detect-libc', 'semver']) {
+    const dir = findPackageDir(fromSharp, name);
+    await copyEntries(dir, join(modules, name), readdirSync(dir).filter((entry) => !/\.md$/.test(entry)));
+  }
 }
 
 /**
  * A package's root folder. `require.resolve('<pkg>/package.json')` fails for packages whose `exports` hide it
  * (onnxruntime-common), so resolve the main entry and walk up to the package.json that names the package.
  */
-function findPackageDir(require: NodeJS.Require, name: string): string {
-  let dir = dirname(require.resolve(name));
+function findPackageDir(require: NodeJS.Require, name: string, entry = name): string {
+  let dir = dirname(require.resolve(entry === name ? name : `${name}/${entry}`));
   for (;;) {
     const manifest = join(dir, 'package.json');
     if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === name) return dir;

@@ -1,0 +1,69 @@
+import type { Input, Output } from '../../../schemas/bentofile.generated.js';
+import type { OutputSpec } from '../../../runtime-template/contract.js';
+import type { DiagnosticBag, SourceSpan } from '../../diagnostics/index.js';
+import { defaults, type ResolvedInput } from './resolved-bentofile.js';
+
+/** Which input keys each type reads; any other key is a mistake (a typo, or meant for another type). */
+const KEYS_BY_TYPE: Record<Input['type'], readonly string[]> = {
+  ndarray: ['dtype', 'shape'],
+  json: ['schema'],
+  text: [],
+  image: ['color', 'width', 'height', 'layout', 'scale', 'mean', 'std', 'invert', 'max_pixels'],
+  dataframe: ['orient', 'columns'],
+  file: [],
+};
+
+/** Locates a key inside the API's `input` mapping. */
+export type LocateInputKey = (key: string) => SourceSpan;
+
+/** Maps a schema-valid `input:` to its resolved form and reports keys that do not belong to its type. */
+export function resolveInput(api: string, input: Input, locate: LocateInputKey, bag: DiagnosticBag): ResolvedInput {
+  reportMisplacedKeys(api, input, locate, bag);
+  switch (input.type) {
+    case 'ndarray':
+      return { type: 'ndarray', dtype: input.dtype, shape: input.shape };
+    case 'json':
+      return { type: 'json', schema: input.schema };
+    case 'text':
+    case 'file':
+      return { type: input.type };
+    case 'image':
+      return {
+        type: 'image',
+        color: input.color,
+        width: input.width,
+        height: input.height,
+        layout: input.layout,
+        scale: input.scale,
+        mean: input.mean,
+        std: input.std,
+        invert: input.invert ?? false,
+        maxPixels: input.max_pixels ?? defaults.imageMaxPixels,
+      };
+    case 'dataframe':
+      return {
+        type: 'dataframe',
+        orient: input.orient ?? 'auto',
+        columns: input.columns?.map((column) => (typeof column === 'string' ? { name: column } : column)),
+      };
+  }
+}
+
+export function resolveOutput(output: Output): OutputSpec {
+  if (output.type !== 'json') return { type: output.type };
+  return { type: 'json', labels: output.labels, ...(output.top_k !== undefined ? { topK: output.top_k } : {}) };
+}
+
+function reportMisplacedKeys(api: string, input: Input, locate: LocateInputKey, bag: DiagnosticBag): void {
+  const allowed = KEYS_BY_TYPE[input.type];
+  for (const key of Object.keys(input)) {
+    if (key === 'type' || allowed.includes(key)) continue;
+    const owners = Object.entries(KEYS_BY_TYPE).filter(([, keys]) => keys.includes(key)).map(([type]) => type);
+    bag.add('unknown_key', `\`${key}\` is not an option of ${input.type} inputs (API \`${api}\`)`, {
+      span: locate(key),
+      hint: owners.length > 0
+        ? `\`${key}\` applies to ${owners.join(' and ')} inputs; ${input.type} inputs take ${allowed.length > 0 ? allowed.map((k) => `\`${k}\``).join(', ') : 'no options'}`
+        : undefined,
+    });
+  }
+}
