@@ -20,7 +20,8 @@ export default defineCommand({
       throw new BentocError('api_not_found', `${bento.name}:${bento.version} has no API \`${args.api}\``, { hint: didYouMean(args.api, apis) });
     }
     const body = await readInput(args.input);
-    const flags = args['content-type'] ? ['--content-type', args['content-type']] : [];
+    const contentType = args['content-type'] ?? sniffImageType(body);
+    const flags = contentType ? ['--content-type', contentType] : [];
     const child = spawn(process.execPath, [join(bento.dir, 'server.mjs'), 'invoke', args.api, ...flags], {
       cwd: bento.dir,
       stdio: ['pipe', 'pipe', 'inherit'],
@@ -46,6 +47,13 @@ async function readInput(input: string): Promise<Buffer> {
   } catch {
     throw new BentocError('bad_cli_input', `cannot read input file ${input.slice(1)}`, { hint: 'pass --input @path/to/body.json, or the JSON inline' });
   }
+}
+
+/** `--input @digit.png` sends the image as it is, so image APIs need no base64 wrapping for a one-off call. */
+function sniffImageType(body: Buffer): string | undefined {
+  if (body.subarray(0, 4).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47]))) return 'image/png';
+  if (body.subarray(0, 3).equals(Buffer.from([0xff, 0xd8, 0xff]))) return 'image/jpeg';
+  return undefined;
 }
 
 function prettyJson(text: string): string {

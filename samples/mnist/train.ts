@@ -232,7 +232,7 @@ export function encodeDigitPng(pixels: Float32Array): Buffer {
 }
 
 /** Writes held-out digits as `<index>-<label>.png` (index into the test split) and `labels.json`. */
-function writeDigits(dir: string, test: Sample[], count: number): void {
+export function writeDigits(dir: string, test: Sample[], count: number): void {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   // Evenly spaced through the test split, which is ordered by digit, so every class appears.
