@@ -41,7 +41,9 @@ export function readOrient(body: unknown, accepted: DataframeInputSpec['orient']
 
 function detectOrient(value: unknown): Orient {
   if (Array.isArray(value)) return Array.isArray(value[0]) ? 'values' : 'records';
-  if (value !== null && typeof value === 'object' && 'data' in value && 'columns' in value) return 'split';
+  // `{columns: [...], data?, index?}` is split; a table whose only column is called `columns` is rare enough.
+  if (value !== null && typeof value === 'object' && Array.isArray((value as { columns?: unknown }).columns) &&
+    Object.keys(value).every((key) => key === 'columns' || key === 'data' || key === 'index')) return 'split';
   return 'columns';
 }
 

@@ -9,7 +9,8 @@ import { readUploadedFiles } from './uploaded-files.js';
 
 export function createFileInput(): InputAdapter {
   return {
-    mediaTypes: ['*/*'],
+    // multipart listed first so the app registers its parser; anything else arrives as raw bytes.
+    mediaTypes: ['multipart/form-data', '*/*'],
     async parse(body, mediaType) {
       if (mediaType === 'multipart/form-data') {
         const [file] = await readUploadedFiles(body);
