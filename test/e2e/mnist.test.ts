@@ -1,3 +1,4 @@
+import { Validator } from '@seriousme/openapi-schema-validator';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
@@ -90,8 +91,9 @@ describe('mnist sample: image input end to end', () => {
     expect((await send(png, 'raw')).status).toBe(200);
   });
 
-  it('publishes the image forms in its OpenAPI spec', async () => {
+  it('publishes the image forms in a valid OpenAPI 3.1 spec', async () => {
     const spec = (await (await fetch(`${server.url}/openapi.json`)).json()) as any;
+    expect((await new Validator().validate(spec)).errors).toBeUndefined();
     const content = spec.paths['/predict'].post.requestBody.content;
     expect(Object.keys(content)).toEqual(['application/json', 'multipart/form-data', 'image/png', 'image/jpeg']);
     expect(content['multipart/form-data'].schema.properties.image.format).toBe('binary');
