@@ -1,0 +1,55 @@
+/**
+ * The physical limit: onnxruntime called in-process, back to back, with the server's session settings
+ * (same threads, no spinning), at each batch size. The best rows/s is what no server can beat here.
+ */
+import ort from 'onnxruntime-node';
+
+export interface RawTiming {
+  batch: number;
+  msPerCall: number;
+  rowsPerS: number;
+}
+
+export interface RawLimit {
+  timings: RawTiming[];
+  best: RawTiming;
+  /** One direct call at batch 1 (ms): the floor for a lone request's latency. */
+  singleCallMs: number;
+}
+
+export async function measureRawLimit(options: {
+  modelPath: string;
+  inputName: string;
+  features: number;
+  batches: readonly number[];
+  threads: number;
+  msPerBatch: number;
+}): Promise<RawLimit> {
+  const session = await ort.InferenceSession.create(options.modelPath, {
+    executionProviders: ['cpu'],
+    graphOptimizationLevel: 'all',
+    intraOpNumThreads: options.threads,
+    interOpNumThreads: 1,
+    extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } },
+  });
+  const timings: RawTiming[] = [];
+  try {
+    for (const batch of options.batches) {
+      const data = Float32Array.from({ length: batch * options.features }, (_, i) => ((i * 7919) % 100) / 100);
+      const feeds = { [options.inputName]: new ort.Tensor('float32', data, [batch, options.features]) };
+      for (let i = 0; i < 3; i += 1) await session.run(feeds);
+      let calls = 0;
+      const start = performance.now();
+      while (calls < 5 || performance.now() - start < options.msPerBatch) {
+        await session.run(feeds);
+        calls += 1;
+      }
+      const msPerCall = (performance.now() - start) / calls;
+      timings.push({ batch, msPerCall, rowsPerS: (1000 * batch) / msPerCall });
+    }
+  } finally {
+    await session.release();
+  }
+  const best = timings.reduce((a, b) => (b.rowsPerS > a.rowsPerS ? b : a));
+  return { timings, best, singleCallMs: timings.find((t) => t.batch === 1)?.msPerCall ?? Number.NaN };
+}

@@ -1,0 +1,75 @@
+/** What the batching benchmark runs: models, the policies compared, and the load levels. */
+
+export interface PolicySpec {
+  name: string;
+  color: string;
+  /** The bentofile's `batch:` for this policy; max_batch_size/max_latency_ms are added per model. */
+  batch: Record<string, unknown>;
+}
+
+export interface ModelScenario {
+  name: 'heavy' | 'iris';
+  description: string;
+  features: number;
+  maxBatchSize: number;
+  maxLatencyMs: number;
+  /** Batch sizes timed for the raw limit (within max_batch_size). */
+  rawBatches: number[];
+  /** Offered loads: fractions of the raw limit (rows/s, one row per request), or absolute requests/s. */
+  levels: { fraction?: number; perS?: number }[];
+  levelMs: number;
+  warmupMs: number;
+  /** A request unanswered this long after its scheduled time counts as a timeout. */
+  clientTimeoutMs: number;
+  /** Run the /healthz prober on the CORK server at these levels (fractions ≥ this). */
+  probeFromFraction?: number;
+}
+
+/** 2 cores: one model worker with 2 onnxruntime threads (FACTS.md), the raw limit uses the same. */
+export const RUNTIME = { workers: 1, threads: 2 } as const;
+
+export function listPolicies(quick: boolean): PolicySpec[] {
+  const fixed = (ms: number, color: string): PolicySpec => ({
+    name: `fixed ${ms} ms`,
+    color,
+    batch: { enabled: true, policy: 'fixed_timeout', timeout_ms: ms },
+  });
+  const all = [
+    { name: 'no batching', color: '#888888', batch: { enabled: false } },
+    fixed(2, '#f4a261'),
+    fixed(5, '#e76f51'),
+    fixed(10, '#9b2226'),
+    { name: 'CORK', color: '#1d70b8', batch: { enabled: true } },
+  ];
+  return quick ? all.filter((p) => ['no batching', 'fixed 5 ms', 'CORK'].includes(p.name)) : all;
+}
+
+export function listScenarios(quick: boolean): ModelScenario[] {
+  const heavy: ModelScenario = {
+    name: 'heavy',
+    description: 'MLP 784→4096×4→10 (bench/models/mlp-heavy.onnx)',
+    features: 784,
+    maxBatchSize: 512,
+    maxLatencyMs: 1000, // ~10× a full batch's time, as the user guidance says for a slow model
+    rawBatches: quick ? [1, 32, 128, 512] : [1, 8, 32, 64, 128, 256, 512],
+    levels: (quick ? [0.01, 0.5, 2] : [0.01, 0.1, 0.5, 0.9, 1.2, 2]).map((fraction) => ({ fraction })),
+    levelMs: quick ? 2500 : 6000,
+    warmupMs: quick ? 1500 : 2500,
+    clientTimeoutMs: 5000,
+    probeFromFraction: 1.2,
+  };
+  const iris: ModelScenario = {
+    name: 'iris',
+    description: 'iris softmax regression, 4 features (samples/iris/iris.onnx)',
+    features: 4,
+    maxBatchSize: 1000,
+    maxLatencyMs: 100,
+    rawBatches: [1, 32, 256, 1000],
+    // Far below its raw limit (millions of rows/s): for a tiny model HTTP is the bottleneck, so these are absolute.
+    levels: (quick ? [100, 3000] : [100, 1000, 3000, 6000]).map((perS) => ({ perS })),
+    levelMs: quick ? 1500 : 3000,
+    warmupMs: 1000,
+    clientTimeoutMs: 2000,
+  };
+  return [heavy, iris];
+}

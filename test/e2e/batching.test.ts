@@ -1,0 +1,160 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { Agent, request } from 'node:http';
+import { join } from 'node:path';
+import * as ort from 'onnxruntime-node';
+import { stringify } from 'yaml';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildHeavyMlp } from '../../bench/make-models.js';
+import { encodeModel } from '../../samples/lib/onnx-builder.js';
+import { runCli, serveBento, type RunningServer } from '../support/cli.js';
+import { irisModelBytes, makeTempDir } from '../support/iris-project.js';
+
+/** Batching through the real compiler and the real server: ordering, limits, shedding, drain. */
+describe('batching through a real bento', () => {
+  const home = makeTempDir('batching-home');
+  let iris: RunningServer;
+  let mlp: RunningServer;
+  let irisSession: ort.InferenceSession;
+  let mlpSession: ort.InferenceSession;
+  const mlpBytes = encodeModel(buildHeavyMlp([784, 2048, 2048, 10], 7)); // ~1 ms a row: slow enough to overload
+
+  function buildProject(service: string, model: Uint8Array, features: number, apis: Record<string, unknown>[]): void {
+    const dir = makeTempDir(`batching-${service}`);
+    mkdirSync(join(dir, 'node_modules'));
+    writeFileSync(join(dir, 'model.onnx'), model);
+    const bentofile = {
+      service,
+      artifacts: [{ name: 'model', path: './model.onnx' }],
+      apis: apis.map((api) => ({
+        model: 'model',
+        input: { type: 'ndarray', dtype: 'float32', shape: [-1, features] },
+        output: { type: 'ndarray' },
+        ...api,
+      })),
+      runtime: { workers: 1, threads: 1 },
+    };
+    writeFileSync(join(dir, 'bentofile.yaml'), stringify(bentofile));
+    const built = runCli(['build', join(dir, 'bentofile.yaml')], { home });
+    expect(built.status, built.stderr).toBe(0);
+  }
+
+  beforeAll(async () => {
+    buildProject('batch_iris', irisModelBytes(), 4, [
+      { name: 'predict', batch: { enabled: true, max_batch_size: 16, max_latency_ms: 2000 } },
+    ]);
+    buildProject('batch_mlp', mlpBytes, 784, [
+      { name: 'tight', batch: { enabled: true, max_batch_size: 64, max_latency_ms: 25 } },
+      { name: 'relaxed', batch: { enabled: true, max_batch_size: 64, max_latency_ms: 30_000 } },
+    ]);
+    [iris, mlp, irisSession, mlpSession] = await Promise.all([
+      serveBento('batch_iris:latest', { home }),
+      serveBento('batch_mlp:latest', { home }),
+      ort.InferenceSession.create(irisModelBytes()),
+      ort.InferenceSession.create(mlpBytes),
+    ]);
+  });
+
+  afterAll(async () => {
+    for (const server of [iris, mlp]) if (server && server.child.exitCode === null) await server.stop();
+  });
+
+  const post = (server: RunningServer, route: string, rows: number[][]) =>
+    fetch(`${server.url}${route}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(rows) });
+
+  /** The model's probabilities for these rows, called directly. */
+  async function direct(session: ort.InferenceSession, rows: number[][]): Promise<number[][]> {
+    const features = rows[0]!.length;
+    const out = await session.run({ input: new ort.Tensor('float32', Float32Array.from(rows.flat()), [rows.length, features]) });
+    const data = Array.from(out.probabilities!.data as Float32Array);
+    const width = data.length / rows.length;
+    return rows.map((_, i) => data.slice(i * width, (i + 1) * width));
+  }
+
+  const probabilitiesOf = (body: unknown): number[][] =>
+    (Array.isArray(body) ? body : (body as { probabilities: number[][] }).probabilities) as number[][];
+
+  /** Equal up to float noise: a row's result may differ in its last bits with the batch it rode in. */
+  function expectClose(actual: number[][], expected: number[][]): void {
+    expect(actual.length).toBe(expected.length);
+    actual.forEach((row, i) => row.forEach((value, j) => expect(value).toBeCloseTo(expected[i]![j]!, 5)));
+  }
+
+  function seededRows(seed: number, count: number, features: number): number[][] {
+    let state = seed;
+    const next = () => ((state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    return Array.from({ length: count }, () => Array.from({ length: features }, () => Math.round(next() * 800) / 100));
+  }
+
+  it('answers many concurrent requests of mixed row counts, each with its own rows, in order', async () => {
+    const requests = Array.from({ length: 120 }, (_, i) => seededRows(i + 1, 1 + (i % 5), 4));
+    const responses = await Promise.all(requests.map((rows) => post(iris, '/predict', rows)));
+    const bodies = await Promise.all(responses.map((response) => response.json()));
+    expect(responses.map((response) => response.status)).toEqual(requests.map(() => 200));
+    for (const [i, rows] of requests.entries()) expectClose(probabilitiesOf(bodies[i]), await direct(irisSession, rows));
+
+    const metrics = await (await fetch(`${iris.url}/metrics`)).text();
+    const bucket = (le: string) => Number(new RegExp(`bento_batch_size_rows_bucket\\{le="${le.replace('+', '\\+')}",api="predict"\\} (\\d+)`).exec(metrics)![1]);
+    expect(bucket('+Inf')).toBeLessThan(requests.length); // fewer model calls than requests …
+    expect(bucket('+Inf') - bucket('4')).toBeGreaterThan(0); // … some of them batches of more than 4 rows
+    expect(bucket('+Inf') - bucket('16')).toBe(0); // never above max_batch_size
+  });
+
+  it('refuses a request with more rows than max_batch_size', async () => {
+    const response = await post(iris, '/predict', seededRows(3, 17, 4));
+    expect(response.status).toBe(413);
+    expect(await response.json()).toMatchObject({ error: { code: 'too_many_rows' } });
+  });
+
+  it('sheds under overload with 503, Retry-After and a JSON error, and answers every other request correctly', async () => {
+    const inputs = [1, 2, 3, 4].map((seed) => seededRows(seed, 4, 784).map((row) => row.map((v) => v / 8)));
+    // Let the batcher learn the model's cost: until it has, it assumes the model is free and sheds nothing.
+    for (let i = 0; i < 12; i += 1) await (await post(mlp, '/tight', inputs[i % 4]!.slice(0, 1 + (i % 4)))).arrayBuffer();
+    const responses = await Promise.all(Array.from({ length: 300 }, (_, i) => post(mlp, '/tight', inputs[i % 4]!)));
+    const expected = await Promise.all(inputs.map((rows) => direct(mlpSession, rows)));
+    const statuses = responses.map((response) => response.status);
+    expect(statuses.filter((status) => status === 503).length).toBeGreaterThan(0);
+    expect(statuses.filter((status) => status === 200).length).toBeGreaterThan(0);
+    expect(statuses.every((status) => status === 200 || status === 503)).toBe(true);
+    for (const [i, response] of responses.entries()) {
+      const body = await response.json();
+      if (response.status === 503) {
+        expect(Number(response.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+        expect(body).toMatchObject({ error: { code: 'overloaded', message: expect.any(String) } });
+      } else {
+        expectClose(probabilitiesOf(body), expected[i % 4]!);
+      }
+    }
+  });
+
+  it('on SIGTERM answers every queued request, then exits 0', async () => {
+    const rows = seededRows(9, 8, 784).map((row) => row.map((v) => v / 8));
+    const body = JSON.stringify(rows);
+    const agent = new Agent({ keepAlive: true, maxSockets: 300 });
+    let answered = 0;
+    const sent: Promise<void>[] = [];
+    const pending = Array.from({ length: 300 }, () => new Promise<{ status: number; body: unknown }>((resolve, reject) => {
+      const req = request(`${mlp.url}/relaxed`, { method: 'POST', agent, headers: { 'content-type': 'application/json' } }, (res) => {
+        let text = '';
+        res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+        res.on('end', () => {
+          answered += 1;
+          resolve({ status: res.statusCode!, body: JSON.parse(text) });
+        });
+      });
+      req.on('error', reject);
+      sent.push(new Promise((done) => req.on('finish', done)));
+      req.end(body);
+    }));
+    // Signal only once every request is on the wire (a connection not yet accepted would be refused, rightly).
+    await Promise.all(sent);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(answered).toBeLessThan(300); // 2,400 rows: seconds of work are still queued
+    const exitCode = mlp.stop();
+    const results = await Promise.all(pending);
+    agent.destroy();
+    expect(results.map((result) => result.status)).toEqual(results.map(() => 200));
+    const expected = await direct(mlpSession, rows);
+    for (const result of results) expectClose(probabilitiesOf(result.body), expected);
+    expect(await exitCode).toBe(0);
+  });
+});
