@@ -25,8 +25,13 @@ export interface ModelScenario {
   probeFromFraction?: number;
 }
 
-/** 2 cores: one model worker with 2 onnxruntime threads (FACTS.md), the raw limit uses the same. */
-export const RUNTIME = { workers: 1, threads: 2 } as const;
+/**
+ * 2 cores: one model worker with one onnxruntime thread, and the raw limit measured with the same. With 2 threads
+ * the model's thread pool fights the server's event loop and this load generator for the same 2 cores: a
+ * preempted pool thread stalls every parallel section, and served throughput fell to a fraction of the raw
+ * 2-thread figure (measured while writing this bench). One thread leaves a core for HTTP.
+ */
+export const RUNTIME = { workers: 1, threads: 1 } as const;
 
 export function listPolicies(quick: boolean): PolicySpec[] {
   const fixed = (ms: number, color: string): PolicySpec => ({

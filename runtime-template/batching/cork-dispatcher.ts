@@ -232,6 +232,23 @@ export function createCorkDispatcher<TIn, TOut>(options: CorkDispatcherOptions<T
     return { count, rows, closedBy: rows >= maxBatchSize ? 'full' : undefined };
   }
 
+  /**
+   * Whether the head's deadline cuts the batch to less than half of what is queued and would fit. Sending it
+   * would spend a worker on a small, costly batch while younger items age behind it: under overload (run-time
+   * jitter makes heads older than forecast) each stunted batch leaves older heads, and throughput spirals down.
+   * Shedding the stale head instead keeps batches full; it is served late either way or not at all.
+   */
+  function isStunted(plan: Plan): boolean {
+    if (plan.closedBy !== 'latency' || draining) return false;
+    return plan.rows < Math.min(maxBatchSize, queue.rows()) / 2;
+  }
+
+  function shedStale(now: number, head: Pending<TIn, TOut>): void {
+    leaveQueue(head);
+    notify(() => hooks.onShed?.({ rows: head.rows, when: 'deadline' }));
+    head.reject(new DispatchError('shed', `could not be answered within ${maxLatencyMs} ms`, retryAfterSeconds(now)));
+  }
+
   /** A release reason, or the time at which to look again. */
   function decide(now: number, head: Pending<TIn, TOut>, plan: Plan): ReleaseReason | number {
     if (draining) return 'drain';
@@ -277,6 +294,10 @@ export function createCorkDispatcher<TIn, TOut>(options: CorkDispatcherOptions<T
       const head = queue.peek();
       if (!head) break;
       const plan = planBatch(now, head);
+      if (isStunted(plan)) {
+        shedStale(now, head);
+        continue;
+      }
       const decision = decide(now, head, plan);
       if (typeof decision === 'number') {
         wakeAt = Math.min(wakeAt, decision);

@@ -315,6 +315,36 @@ describe('CORK dispatcher: shedding', () => {
   });
 });
 
+describe('CORK dispatcher: stale heads', () => {
+  it('sheds a head whose deadline would stunt the batch, instead of spending the worker on it', async () => {
+    const { clock, model, sheds, dispatcher } = setUp({ a: 1, b: 10 }, { maxLatencyMs: 100, shedOnForecast: false, rowsOf: (item) => (item === 'blocker' ? 60 : 1) });
+    track(dispatcher.submit('blocker', 60), clock); // the worker is busy until t = 70
+    await clock.advance(1);
+    const stale = track(dispatcher.submit('stale', 1), clock);
+    await clock.advance(49);
+    const young = Array.from({ length: 40 }, (_, i) => track(dispatcher.submit(`y${i}`, 1), clock));
+    // At t = 70 the stale head (waited 69 ms) allows 16 rows; 41 are queued: its batch would be stunted.
+    await clock.advance(200);
+    expect(codeOf(stale)).toBe('shed');
+    expect(sheds).toEqual([{ rows: 1, when: 'deadline' }]);
+    expect(model.batches.map((batch) => batch.items.length)).toEqual([1, 40]);
+    expect(young.every((outcome) => outcome.value !== undefined)).toBe(true);
+  });
+
+  it('still sends a head that keeps at least half of what is queued', async () => {
+    const { clock, model, sheds, dispatcher } = setUp({ a: 1, b: 10 }, { maxLatencyMs: 100, shedOnForecast: false, rowsOf: (item) => (item === 'blocker' ? 60 : 1) });
+    track(dispatcher.submit('blocker', 60), clock);
+    await clock.advance(1);
+    const old = track(dispatcher.submit('old', 1), clock);
+    await clock.advance(49);
+    for (let i = 0; i < 20; i += 1) track(dispatcher.submit(`y${i}`, 1), clock);
+    await clock.advance(200);
+    expect(old.value).toBe('out:old');
+    expect(sheds).toEqual([]);
+    expect(model.batches[1]!.items.length).toBe(16);
+  });
+});
+
 describe('CORK dispatcher: failures, aborts and drain', () => {
   it('fails only the items of a failing batch and keeps serving', async () => {
     const { clock, batches, dispatcher } = setUp(
