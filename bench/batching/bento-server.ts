@@ -20,6 +20,8 @@ export interface BentoSpec {
 export interface RunningBento {
   url: string;
   stop(): Promise<number | null>;
+  /** The last few KB of the server's log, for a failure report. */
+  logTail(): string;
 }
 
 /** Builds the bento and returns its directory. `root` holds the project and the store ($BENTOML_HOME). */
@@ -50,21 +52,23 @@ export function startBento(bentoDir: string): Promise<RunningBento> {
   });
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   let head = '';
+  let ready = false;
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server not ready in 120 s:\n${head}`)), 120_000);
     const onData = (chunk: Buffer): void => {
-      if (head.length > 100_000) return; // past start-up the logs are only drained, never kept
-      head += chunk.toString();
-      const match = /"port":(\d+)[^\n]*"msg":"ready"/.exec(head);
+      // Past start-up only a tail is kept: under overload the server logs every refusal.
+      head = (head + chunk.toString()).slice(-8192);
+      const match = !ready && /"port":(\d+)[^\n]*"msg":"ready"/.exec(head);
       if (!match) return;
+      ready = true;
       clearTimeout(timer);
-      head = 'x'.repeat(100_001);
       resolve({
         url: `http://127.0.0.1:${match[1]}`,
         stop: () => {
           child.kill('SIGTERM');
           return exited;
         },
+        logTail: () => head,
       });
     };
     child.stdout!.on('data', onData);

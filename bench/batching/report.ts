@@ -31,6 +31,8 @@ export interface BenchResults {
   models: (ModelScenario & { raw: RawLimit })[];
   levels: LevelResult[];
   builds: { model: string; policy: string; seconds: number }[];
+  /** Each server's exit code after SIGTERM (0 = drained cleanly). */
+  exits: { model: string; policy: string; exitCode: number | null }[];
   wallSeconds?: number;
 }
 
@@ -83,6 +85,11 @@ export function renderReport(results: BenchResults, policies: PolicySpec[]): str
     }
     lines.push('');
   }
+  const unclean = results.exits.filter((exit) => exit.exitCode !== 0);
+  lines.push(
+    `Servers stopped with SIGTERM after their levels: ${unclean.length === 0 ? 'all exited 0' : unclean.map((e) => `${e.model}/${e.policy} exited ${e.exitCode}`).join(', ')}.`,
+    '',
+  );
   lines.push('## Targets', '', ...checkTargets(results).map((t) => `- ${t.met ? 'met' : '**missed**'}: ${t.text}`), '');
   return `${lines.join('\n')}\n`;
 }

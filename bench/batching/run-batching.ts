@@ -59,7 +59,7 @@ async function runPolicy(
   policy: PolicySpec,
   bentoDir: string,
   raw: RawLimit,
-): Promise<{ levels: LevelResult[]; exitCode: number | null }> {
+): Promise<{ levels: LevelResult[]; exitCode: number | null; logTail: string }> {
   const server = await startBento(bentoDir);
   const bodies = makeBodies(scenario);
   const load = async (ratePerS: number, durationMs: number, seed: number) => {
@@ -120,7 +120,8 @@ async function runPolicy(
     );
     await sleep(1000); // let the queue empty and the sockets settle before the next level
   }
-  return { levels, exitCode: await server.stop() };
+  const exitCode = await server.stop();
+  return { levels, exitCode, logTail: server.logTail() };
 }
 
 async function main(): Promise<void> {
@@ -135,6 +136,7 @@ async function main(): Promise<void> {
     models: [],
     levels: [],
     builds: [],
+    exits: [],
   };
   try {
     for (const scenario of listScenarios(quick)) {
@@ -161,9 +163,10 @@ async function main(): Promise<void> {
           runtime: RUNTIME,
         });
         results.builds.push({ model: scenario.name, policy: policy.name, seconds: (performance.now() - buildStart) / 1000 });
-        const { levels, exitCode } = await runPolicy(scenario, policy, bentoDir, raw);
+        const { levels, exitCode, logTail } = await runPolicy(scenario, policy, bentoDir, raw);
         results.levels.push(...levels);
-        if (exitCode !== 0) log(`  warning: ${policy.name} server exited with ${exitCode} on SIGTERM`);
+        results.exits.push({ model: scenario.name, policy: policy.name, exitCode });
+        if (exitCode !== 0) log(`  warning: ${policy.name} server exited with ${exitCode} on SIGTERM; its last log lines:\n${logTail.split('\n').slice(-6).join('\n')}`);
         rmSync(bentoDir, { recursive: true, force: true }); // 200 MB each
       }
     }

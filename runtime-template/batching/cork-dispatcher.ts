@@ -93,6 +93,9 @@ interface Plan {
   closedBy?: 'full' | 'latency';
 }
 
+/** Batches measured before the forecast may refuse anyone (the hopeless rule applies from the first). */
+const MIN_SAMPLES_TO_FORECAST = 8;
+
 /** Smallest timer delay (ms), so a boundary case cannot spin in zero-delay timers. */
 const MIN_TIMER_MS = 0.5;
 
@@ -148,6 +151,9 @@ export function createCorkDispatcher<TIn, TOut>(options: CorkDispatcherOptions<T
    * rule applies.
    */
   function isForecastLate(now: number, rows: number): boolean {
+    // A fit over a handful of batches can be wildly off (one preempted batch makes the slope 10× too steep):
+    // refuse nobody on it until the window holds a few.
+    if (cost.samples() < MIN_SAMPLES_TO_FORECAST) return false;
     const { startMs, batchRows } = forecast(now, queue.rows(), rows);
     if (startMs <= 0 && queue.size() === 0) return false;
     const estimatedMs = cost.estimateMs(batchRows);
