@@ -68,8 +68,9 @@ export function buildApp(config: RuntimeConfig, pool: ModelPool, options: BuildA
   if (logger) {
     app.addHook('onResponse', async (request, reply) => {
       // A log line per success cost a third of a tiny model's throughput (measured): successes log at debug,
-      // refusals at info, so LOG_LEVEL=debug gives a full access log.
-      const level = reply.statusCode >= 400 ? 'info' : 'debug';
+      // client errors at info, so LOG_LEVEL=debug gives a full access log. Sheds (503) log at debug too: at
+      // overload they come by the thousand per second, and /metrics already counts them.
+      const level = reply.statusCode >= 400 && reply.statusCode !== 503 ? 'info' : 'debug';
       if (!logger.isLevelEnabled(level)) return;
       request.log[level]({ method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 100) / 100 }, 'request');
     });
