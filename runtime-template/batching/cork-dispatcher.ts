@@ -11,6 +11,7 @@ import { createArrivalRate } from './arrival-rate.js';
 import { createSystemClock, type Clock, type TimerHandle } from './clock.js';
 import { createCostModel, type CostEstimate, type CostModelOptions } from './cost-model.js';
 import { DispatchError, type Dispatcher, type ExecuteBatch } from './dispatcher.js';
+import { createDrainLatch } from './drain-latch.js';
 import {
   computeForecast,
   computeHoldGapMs,
@@ -113,9 +114,7 @@ export function createCorkDispatcher<TIn, TOut>(options: CorkDispatcherOptions<T
   const queue = createRequestQueue<Pending<TIn, TOut>>();
   const flights = new Set<Flight>();
 
-  let draining = false;
-  let resolveDrained: (() => void) | undefined;
-  let drained: Promise<void> | undefined;
+  const drainLatch = createDrainLatch();
   let timer: { handle: TimerHandle; at: number } | undefined;
   let nextShedAt = Number.POSITIVE_INFINITY; // a lower bound on when some queued item turns hopeless
   let pumping = false;
@@ -165,7 +164,7 @@ export function createCorkDispatcher<TIn, TOut>(options: CorkDispatcherOptions<T
     if (!(Number.isFinite(rows) && rows >= 0)) {
       return Promise.reject(new RangeError(`rows must be a finite number ≥ 0, got ${rows}`));
     }
-    if (draining) return Promise.reject(new DispatchError('draining', 'the server is shutting down'));
+    if (drainLatch.draining) return Promise.reject(new DispatchError('draining', 'the server is shutting down'));
     if (rows > maxBatchSize) {
       // Refused, not split: splitting would need the API's own tensor slicing and would answer one
       // request from several batches; a client can split it better itself.
@@ -245,7 +244,7 @@ export function createCorkDispatcher<TIn, TOut>(options: CorkDispatcherOptions<T
    * Shedding the stale head instead keeps batches full; it is served late either way or not at all.
    */
   function isStunted(plan: Plan): boolean {
-    if (plan.closedBy !== 'latency' || draining) return false;
+    if (plan.closedBy !== 'latency' || drainLatch.draining) return false;
     return plan.rows < Math.min(maxBatchSize, queue.rows()) / 2;
   }
 
@@ -257,7 +256,7 @@ export function createCorkDispatcher<TIn, TOut>(options: CorkDispatcherOptions<T
 
   /** A release reason, or the time at which to look again. */
   function decide(now: number, head: Pending<TIn, TOut>, plan: Plan): ReleaseReason | number {
-    if (draining) return 'drain';
+    if (drainLatch.draining) return 'drain';
     if (plan.closedBy) return plan.closedBy;
     const estimatedMs = cost.estimateMs(plan.rows);
     const latencyAt = head.arrivedAt + maxLatencyMs - estimatedMs - computeSafetyMs(estimatedMs, timerSlackMs);
@@ -312,7 +311,7 @@ export function createCorkDispatcher<TIn, TOut>(options: CorkDispatcherOptions<T
       dispatch(now, plan, decision);
     }
     scheduleWake(now, queue.size() > 0 ? wakeAt : Number.POSITIVE_INFINITY);
-    if (draining && queue.size() === 0 && flights.size === 0) resolveDrained?.();
+    drainLatch.settleIfIdle(queue.size() === 0 && flights.size === 0);
   }
 
   function scheduleWake(now: number, at: number): void {
@@ -355,14 +354,7 @@ export function createCorkDispatcher<TIn, TOut>(options: CorkDispatcherOptions<T
   }
 
   function drain(): Promise<void> {
-    if (!drained) {
-      draining = true;
-      drained = new Promise<void>((resolve) => {
-        resolveDrained = resolve;
-      });
-      pump();
-    }
-    return drained;
+    return drainLatch.start(pump);
   }
 
   return { submit, drain };

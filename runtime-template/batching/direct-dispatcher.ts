@@ -3,6 +3,7 @@
  * and the rest wait for a worker in FIFO order.
  */
 import { DispatchError, type Dispatcher, type ExecuteBatch } from './dispatcher.js';
+import { createDrainLatch } from './drain-latch.js';
 import { createRequestQueue, type QueueEntry } from './request-queue.js';
 import { runBatch } from './run-batch.js';
 
@@ -27,9 +28,7 @@ export function createDirectDispatcher<TIn, TOut>(options: DirectDispatcherOptio
   }
   const queue = createRequestQueue<Waiting<TIn, TOut>>();
   let inFlight = 0;
-  let draining = false;
-  let resolveDrained: (() => void) | undefined;
-  let drained: Promise<void> | undefined;
+  const drainLatch = createDrainLatch();
 
   function start(entry: Waiting<TIn, TOut>): void {
     inFlight += 1;
@@ -48,12 +47,12 @@ export function createDirectDispatcher<TIn, TOut>(options: DirectDispatcherOptio
       if (entry.onAbort) entry.signal?.removeEventListener('abort', entry.onAbort);
       start(entry);
     }
-    if (draining && inFlight === 0 && queue.size() === 0) resolveDrained?.();
+    drainLatch.settleIfIdle(inFlight === 0 && queue.size() === 0);
   }
 
   return {
     submit(item, _rows, signal) {
-      if (draining) return Promise.reject(new DispatchError('draining', 'the server is shutting down'));
+      if (drainLatch.draining) return Promise.reject(new DispatchError('draining', 'the server is shutting down'));
       if (signal?.aborted) return Promise.reject(new DispatchError('aborted', 'request aborted before it was queued'));
       return new Promise<TOut>((resolve, reject) => {
         const entry: Waiting<TIn, TOut> = { item, rows: 1, resolve, reject, signal, queued: false };
@@ -70,14 +69,7 @@ export function createDirectDispatcher<TIn, TOut>(options: DirectDispatcherOptio
       });
     },
     drain() {
-      if (!drained) {
-        draining = true;
-        drained = new Promise<void>((resolve) => {
-          resolveDrained = resolve;
-        });
-        startWaiting();
-      }
-      return drained;
+      return drainLatch.start(startWaiting);
     },
   };
 }

@@ -8,6 +8,7 @@
  */
 import { createSystemClock, type Clock, type TimerHandle } from './clock.js';
 import { DispatchError, type Dispatcher, type ExecuteBatch } from './dispatcher.js';
+import { createDrainLatch } from './drain-latch.js';
 import { createRequestQueue, type QueueEntry } from './request-queue.js';
 import { runBatch } from './run-batch.js';
 
@@ -64,9 +65,7 @@ export function createFixedTimeoutDispatcher<TIn, TOut>(
   const clock = options.clock ?? createSystemClock();
   const queue = createRequestQueue<Pending<TIn, TOut>>();
   let inFlight = 0;
-  let draining = false;
-  let resolveDrained: (() => void) | undefined;
-  let drained: Promise<void> | undefined;
+  const drainLatch = createDrainLatch();
   let timer: { handle: TimerHandle; at: number } | undefined;
 
   const notify = (call: () => void): void => {
@@ -96,7 +95,7 @@ export function createFixedTimeoutDispatcher<TIn, TOut>(
       const head = queue.peek();
       if (!head) break;
       const plan = planBatch();
-      const reason: FixedReleaseReason | undefined = draining
+      const reason: FixedReleaseReason | undefined = drainLatch.draining
         ? 'drain'
         : plan.full
           ? 'full'
@@ -110,7 +109,7 @@ export function createFixedTimeoutDispatcher<TIn, TOut>(
       dispatch(now, plan.count, plan.rows, reason);
     }
     scheduleWake(now, wakeAt);
-    if (draining && inFlight === 0 && queue.size() === 0) resolveDrained?.();
+    drainLatch.settleIfIdle(inFlight === 0 && queue.size() === 0);
   }
 
   function scheduleWake(now: number, at: number): void {
@@ -148,7 +147,7 @@ export function createFixedTimeoutDispatcher<TIn, TOut>(
     if (!(Number.isFinite(rows) && rows >= 0)) {
       return Promise.reject(new RangeError(`rows must be a finite number ≥ 0, got ${rows}`));
     }
-    if (draining) return Promise.reject(new DispatchError('draining', 'the server is shutting down'));
+    if (drainLatch.draining) return Promise.reject(new DispatchError('draining', 'the server is shutting down'));
     if (rows > maxBatchSize) {
       return Promise.reject(
         new DispatchError('too_large', `request has ${rows} rows; this API accepts at most ${maxBatchSize} per request`),
@@ -176,14 +175,7 @@ export function createFixedTimeoutDispatcher<TIn, TOut>(
   }
 
   function drain(): Promise<void> {
-    if (!drained) {
-      draining = true;
-      drained = new Promise<void>((resolve) => {
-        resolveDrained = resolve;
-      });
-      pump();
-    }
-    return drained;
+    return drainLatch.start(pump);
   }
 
   return { submit, drain };
