@@ -12,6 +12,7 @@ import { createSystemClock, type Clock, type TimerHandle } from './clock.js';
 import { createCostModel, type CostEstimate, type CostModelOptions } from './cost-model.js';
 import { DispatchError, type Dispatcher, type ExecuteBatch } from './dispatcher.js';
 import { createDrainLatch } from './drain-latch.js';
+import { refuseAtSubmit } from './submit-guard.js';
 import {
   computeForecast,
   computeHoldGapMs,
@@ -161,18 +162,8 @@ export function createCorkDispatcher<TIn, TOut>(options: CorkDispatcherOptions<T
   }
 
   function submit(item: TIn, rows: number, signal?: AbortSignal): Promise<TOut> {
-    if (!(Number.isFinite(rows) && rows >= 0)) {
-      return Promise.reject(new RangeError(`rows must be a finite number ≥ 0, got ${rows}`));
-    }
-    if (drainLatch.draining) return Promise.reject(new DispatchError('draining', 'the server is shutting down'));
-    if (rows > maxBatchSize) {
-      // Refused, not split: splitting would need the API's own tensor slicing and would answer one
-      // request from several batches; a client can split it better itself.
-      return Promise.reject(
-        new DispatchError('too_large', `request has ${rows} rows; this API accepts at most ${maxBatchSize} per request`),
-      );
-    }
-    if (signal?.aborted) return Promise.reject(new DispatchError('aborted', 'request aborted before it was queued'));
+    const refusal = refuseAtSubmit(rows, maxBatchSize, drainLatch.draining, signal);
+    if (refusal) return Promise.reject(refusal);
     const now = clock.now();
     const hopeless = cost.estimateMs(rows) > maxLatencyMs;
     if (hopeless || (shedOnForecast && isForecastLate(now, rows))) {

@@ -9,6 +9,7 @@
 import { createSystemClock, type Clock, type TimerHandle } from './clock.js';
 import { DispatchError, type Dispatcher, type ExecuteBatch } from './dispatcher.js';
 import { createDrainLatch } from './drain-latch.js';
+import { refuseAtSubmit } from './submit-guard.js';
 import { createRequestQueue, type QueueEntry } from './request-queue.js';
 import { runBatch } from './run-batch.js';
 
@@ -144,16 +145,8 @@ export function createFixedTimeoutDispatcher<TIn, TOut>(
   }
 
   function submit(item: TIn, rows: number, signal?: AbortSignal): Promise<TOut> {
-    if (!(Number.isFinite(rows) && rows >= 0)) {
-      return Promise.reject(new RangeError(`rows must be a finite number ≥ 0, got ${rows}`));
-    }
-    if (drainLatch.draining) return Promise.reject(new DispatchError('draining', 'the server is shutting down'));
-    if (rows > maxBatchSize) {
-      return Promise.reject(
-        new DispatchError('too_large', `request has ${rows} rows; this API accepts at most ${maxBatchSize} per request`),
-      );
-    }
-    if (signal?.aborted) return Promise.reject(new DispatchError('aborted', 'request aborted before it was queued'));
+    const refusal = refuseAtSubmit(rows, maxBatchSize, drainLatch.draining, signal);
+    if (refusal) return Promise.reject(refusal);
     if (queue.rows() + rows > maxQueuedRows) {
       notify(() => hooks.onShed?.({ rows }));
       return Promise.reject(new DispatchError('shed', 'the batch queue is full', 1));
