@@ -7,12 +7,12 @@ import ort from 'onnxruntime-node';
 import {
   createFloatTensor,
   createGraphBuilder,
-  createRng,
   describeTensor,
   isMainModule,
   saveModel,
   type ModelProto,
 } from '../samples/lib/onnx-builder.js';
+import { createRng } from '../samples/lib/random.js';
 
 export const HEAVY_LAYERS = [784, 4096, 4096, 4096, 4096, 10] as const;
 

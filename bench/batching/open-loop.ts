@@ -4,6 +4,7 @@
  * process) shows up as latency instead of silently lowering the offered rate, as a closed loop would.
  */
 import { Agent, request } from 'node:http';
+import { createRandom } from '../../samples/lib/random.js';
 
 export interface LoadOptions {
   /** http://127.0.0.1:port; loopback only. */
@@ -131,16 +132,4 @@ export function runOpenLoop(options: LoadOptions): Promise<LoadResult> {
 export function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
-}
-
-/** mulberry32: a seeded PRNG so every run offers the same schedule. */
-function createRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

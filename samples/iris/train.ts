@@ -5,12 +5,12 @@ import { getClassesAsNumber, getDistinctClasses, getNumbers } from 'ml-dataset-i
 import {
   createFloatTensor,
   createGraphBuilder,
-  createRng,
   describeTensor,
   encodeModel,
   isMainModule,
   saveModel,
 } from '../lib/onnx-builder.js';
+import { createRng } from '../lib/random.js';
 
 export const IRIS_CLASSES: readonly string[] = getDistinctClasses();
 const FEATURES = 4;

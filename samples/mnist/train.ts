@@ -9,12 +9,12 @@ import { PNG } from 'pngjs';
 import {
   createFloatTensor,
   createGraphBuilder,
-  createRng,
   describeTensor,
   encodeModel,
   isMainModule,
   saveModel,
 } from '../lib/onnx-builder.js';
+import { createRng } from '../lib/random.js';
 
 export const SIDE = 28;
 const PIXELS = SIDE * SIDE;

@@ -109,17 +109,7 @@ export function createFakeModel<T>(
   };
 }
 
-/** A small seeded PRNG (mulberry32), so the random tests replay exactly. */
-export function createRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { createRandom } from '../../../samples/lib/random.js';
 
 /** Settles a promise into a plain record, so a test can inspect rejections without unhandled errors. */
 export interface Outcome<T> {
