@@ -18,6 +18,7 @@ import {
   computeHoldGapMs,
   computeRowsWithinDeadline,
   computeSafetyMs,
+  computeSustainRows,
   type Forecast,
 } from './release-rule.js';
 import { createRequestQueue, type QueueEntry } from './request-queue.js';
@@ -97,6 +98,9 @@ interface Plan {
 
 /** Batches measured before the forecast may refuse anyone (the hopeless rule applies from the first). */
 const MIN_SAMPLES_TO_FORECAST = 8;
+
+/** Expected gaps to wait for the next request while corking a batch too small to keep up with the rate. */
+const SUSTAIN_PATIENCE = 4;
 
 /** Smallest timer delay (ms), so a boundary case cannot spin in zero-delay timers. */
 const MIN_TIMER_MS = 0.5;
@@ -255,6 +259,13 @@ export function createCorkDispatcher<TIn, TOut>(options: CorkDispatcherOptions<T
     const gapMs = arrivals.expectedGapMs(now);
     const lastAt = arrivals.lastArrivalAt();
     if (gapMs === undefined || lastAt === undefined) return 'idle';
+    const sustainRows = computeSustainRows({ inboundRowsPerMs: arrivals.rowsPerMs(now), cost: cost.current(), concurrency });
+    if (plan.rows < Math.min(maxBatchSize, sustainRows)) {
+      // Too small to keep up with the inbound rate: keep corking while requests keep coming (within
+      // SUSTAIN_PATIENCE expected gaps of the last one), up to the latency deadline.
+      const giveUpAt = lastAt + SUSTAIN_PATIENCE * gapMs;
+      if (now < giveUpAt) return Math.min(latencyAt, giveUpAt);
+    }
     const holdMs = computeHoldGapMs({
       rows: plan.rows,
       cost: cost.current(),

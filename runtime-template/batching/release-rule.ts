@@ -55,6 +55,29 @@ export function computeHoldGapMs(input: HoldInput): number {
   return Math.min(b, x, Math.sqrt(x * u));
 }
 
+export interface SustainInput {
+  /** Observed inbound rows per ms. */
+  inboundRowsPerMs: number;
+  cost: CostEstimate;
+  /** Batches that may run at once (model workers). */
+  concurrency: number;
+}
+
+/**
+ * The smallest batch with which the workers keep up with the inbound rate: k workers serve k·n rows every
+ * a·n + b ms, which must be at least r·(a·n + b), so n ≥ n* = (r·b/k) / (1 − r·a/k). Below n* every batch
+ * leaves more work queued than it took, so under load the batcher must keep corking (throughput before mean
+ * latency); at low load n* < 1 and nothing is held. Infinite when the rate exceeds capacity at any size.
+ */
+export function computeSustainRows(input: SustainInput): number {
+  const { a, b } = input.cost;
+  const perWorker = input.inboundRowsPerMs / Math.max(1, input.concurrency);
+  if (!Number.isFinite(perWorker)) return Number.POSITIVE_INFINITY;
+  const load = perWorker * a;
+  if (load >= 1) return Number.POSITIVE_INFINITY;
+  return (perWorker * b) / (1 - load);
+}
+
 export interface ForecastInput {
   /** Rows queued ahead of the new item. */
   rowsAhead: number;

@@ -3,6 +3,7 @@ import {
   computeForecast,
   computeHoldGapMs,
   computeRowsWithinDeadline,
+  computeSustainRows,
 } from '../../../runtime-template/batching/release-rule.js';
 
 describe('release rule arithmetic', () => {
@@ -48,5 +49,15 @@ describe('release rule arithmetic', () => {
       startMs: 20,
       batchRows: 5,
     });
+  });
+
+  it('finds the smallest batch that keeps up with the inbound rate', () => {
+    // 1 row/ms into one worker with t(n) = 0.5·n + 20 ms: n ≥ 20 / (1 − 0.5) = 40 rows.
+    expect(computeSustainRows({ inboundRowsPerMs: 1, cost: { a: 0.5, b: 20 }, concurrency: 1 })).toBeCloseTo(40);
+    // Two workers halve the load on each: n ≥ 10 / 0.75.
+    expect(computeSustainRows({ inboundRowsPerMs: 1, cost: { a: 0.5, b: 20 }, concurrency: 2 })).toBeCloseTo(13.33, 1);
+    // Light load needs no batch at all; past capacity no batch size is enough.
+    expect(computeSustainRows({ inboundRowsPerMs: 0.01, cost: { a: 0.5, b: 20 }, concurrency: 1 })).toBeLessThan(1);
+    expect(computeSustainRows({ inboundRowsPerMs: 3, cost: { a: 0.5, b: 20 }, concurrency: 1 })).toBe(Number.POSITIVE_INFINITY);
   });
 });
