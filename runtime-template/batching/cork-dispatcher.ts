@@ -21,7 +21,7 @@ import {
   computeSustainRows,
   type Forecast,
 } from './release-rule.js';
-import { createRequestQueue, type QueueEntry } from './request-queue.js';
+import { createRequestQueue, type PendingItem } from './request-queue.js';
 import { runBatch } from './run-batch.js';
 
 export type ReleaseReason = 'full' | 'latency' | 'idle' | 'drain';
@@ -75,15 +75,6 @@ export interface CorkDispatcherOptions<TIn, TOut> {
   arrivalSmoothing?: number;
 }
 
-interface Pending<TIn, TOut> extends QueueEntry {
-  item: TIn;
-  arrivedAt: number;
-  resolve(value: TOut): void;
-  reject(reason: unknown): void;
-  signal?: AbortSignal;
-  onAbort?: () => void;
-}
-
 interface Flight {
   startedAt: number;
   estimatedMs: number;
@@ -116,7 +107,7 @@ export function createCorkDispatcher<TIn, TOut>(options: CorkDispatcherOptions<T
   const shedOnForecast = options.shedOnForecast ?? true;
   const cost = createCostModel(options.costModel);
   const arrivals = createArrivalRate({ smoothing: options.arrivalSmoothing });
-  const queue = createRequestQueue<Pending<TIn, TOut>>();
+  const queue = createRequestQueue<PendingItem<TIn, TOut>>();
   const flights = new Set<Flight>();
 
   const drainLatch = createDrainLatch();
@@ -132,7 +123,7 @@ export function createCorkDispatcher<TIn, TOut>(options: CorkDispatcherOptions<T
       // Metrics must never break serving.
     }
   };
-  const hopelessAt = (entry: Pending<TIn, TOut>): number => entry.arrivedAt + maxLatencyMs - cost.estimateMs(entry.rows);
+  const hopelessAt = (entry: PendingItem<TIn, TOut>): number => entry.arrivedAt + maxLatencyMs - cost.estimateMs(entry.rows);
   const retryAfterSeconds = (now: number): number => {
     const { startMs, batchRows } = forecast(now, queue.rows(), 0);
     return Math.max(1, Math.ceil((startMs + cost.estimateMs(batchRows)) / 1000));
@@ -177,7 +168,7 @@ export function createCorkDispatcher<TIn, TOut>(options: CorkDispatcherOptions<T
       );
     }
     return new Promise<TOut>((resolve, reject) => {
-      const entry: Pending<TIn, TOut> = { item, rows, arrivedAt: now, resolve, reject, signal, queued: false };
+      const entry: PendingItem<TIn, TOut> = { item, rows, arrivedAt: now, resolve, reject, signal, queued: false };
       if (signal) {
         entry.onAbort = () => {
           if (!entry.queued) return; // already sent: it is answered, and the caller discards the result
@@ -194,7 +185,7 @@ export function createCorkDispatcher<TIn, TOut>(options: CorkDispatcherOptions<T
     });
   }
 
-  function leaveQueue(entry: Pending<TIn, TOut>): void {
+  function leaveQueue(entry: PendingItem<TIn, TOut>): void {
     queue.remove(entry);
     if (entry.onAbort) entry.signal?.removeEventListener('abort', entry.onAbort);
   }
@@ -215,7 +206,7 @@ export function createCorkDispatcher<TIn, TOut>(options: CorkDispatcherOptions<T
   }
 
   /** The batch that would go out now: FIFO, within maxBatchSize and within the oldest item's deadline. */
-  function planBatch(now: number, head: Pending<TIn, TOut>): Plan {
+  function planBatch(now: number, head: PendingItem<TIn, TOut>): Plan {
     const deadlineRows = computeRowsWithinDeadline(cost.current(), now - head.arrivedAt, maxLatencyMs, timerSlackMs);
     // The head goes out even when the margin does not fit: it is not hopeless, so it can still make it.
     const cap = Math.max(head.rows, Math.min(maxBatchSize, deadlineRows));
@@ -243,14 +234,14 @@ export function createCorkDispatcher<TIn, TOut>(options: CorkDispatcherOptions<T
     return plan.rows < Math.min(maxBatchSize, queue.rows()) / 2;
   }
 
-  function shedStale(now: number, head: Pending<TIn, TOut>): void {
+  function shedStale(now: number, head: PendingItem<TIn, TOut>): void {
     leaveQueue(head);
     notify(() => hooks.onShed?.({ rows: head.rows, when: 'deadline' }));
     head.reject(new DispatchError('shed', `could not be answered within ${maxLatencyMs} ms`, retryAfterSeconds(now)));
   }
 
   /** A release reason, or the time at which to look again. */
-  function decide(now: number, head: Pending<TIn, TOut>, plan: Plan): ReleaseReason | number {
+  function decide(now: number, head: PendingItem<TIn, TOut>, plan: Plan): ReleaseReason | number {
     if (drainLatch.draining) return 'drain';
     if (plan.closedBy) return plan.closedBy;
     const estimatedMs = cost.estimateMs(plan.rows);
@@ -329,7 +320,7 @@ export function createCorkDispatcher<TIn, TOut>(options: CorkDispatcherOptions<T
   }
 
   function dispatch(now: number, plan: Plan, reason: ReleaseReason): void {
-    const batch: Pending<TIn, TOut>[] = [];
+    const batch: PendingItem<TIn, TOut>[] = [];
     for (let i = 0; i < plan.count; i += 1) {
       const entry = queue.peek()!;
       leaveQueue(entry);

@@ -10,7 +10,7 @@ import { createSystemClock, type Clock, type TimerHandle } from './clock.js';
 import { DispatchError, type Dispatcher, type ExecuteBatch } from './dispatcher.js';
 import { createDrainLatch } from './drain-latch.js';
 import { refuseAtSubmit } from './submit-guard.js';
-import { createRequestQueue, type QueueEntry } from './request-queue.js';
+import { createRequestQueue, type PendingItem } from './request-queue.js';
 import { runBatch } from './run-batch.js';
 
 export type FixedReleaseReason = 'full' | 'timeout' | 'drain';
@@ -45,15 +45,6 @@ export interface FixedTimeoutDispatcherOptions<TIn, TOut> {
   hooks?: FixedTimeoutHooks;
 }
 
-interface Pending<TIn, TOut> extends QueueEntry {
-  item: TIn;
-  arrivedAt: number;
-  resolve(value: TOut): void;
-  reject(reason: unknown): void;
-  signal?: AbortSignal;
-  onAbort?: () => void;
-}
-
 export function createFixedTimeoutDispatcher<TIn, TOut>(
   options: FixedTimeoutDispatcherOptions<TIn, TOut>,
 ): Dispatcher<TIn, TOut> {
@@ -64,7 +55,7 @@ export function createFixedTimeoutDispatcher<TIn, TOut>(
   if (!(timeoutMs >= 0)) throw new RangeError(`timeoutMs must be ≥ 0, got ${timeoutMs}`);
   const maxQueuedRows = (options.maxEnqueuedBatches ?? 10) * maxBatchSize;
   const clock = options.clock ?? createSystemClock();
-  const queue = createRequestQueue<Pending<TIn, TOut>>();
+  const queue = createRequestQueue<PendingItem<TIn, TOut>>();
   let inFlight = 0;
   const drainLatch = createDrainLatch();
   let timer: { handle: TimerHandle; at: number } | undefined;
@@ -126,7 +117,7 @@ export function createFixedTimeoutDispatcher<TIn, TOut>(
   }
 
   function dispatch(now: number, count: number, rows: number, reason: FixedReleaseReason): void {
-    const batch: Pending<TIn, TOut>[] = [];
+    const batch: PendingItem<TIn, TOut>[] = [];
     for (let i = 0; i < count; i += 1) {
       const entry = queue.shift()!;
       if (entry.onAbort) entry.signal?.removeEventListener('abort', entry.onAbort);
@@ -152,7 +143,7 @@ export function createFixedTimeoutDispatcher<TIn, TOut>(
       return Promise.reject(new DispatchError('shed', 'the batch queue is full', 1));
     }
     return new Promise<TOut>((resolve, reject) => {
-      const entry: Pending<TIn, TOut> = { item, rows, arrivedAt: clock.now(), resolve, reject, signal, queued: false };
+      const entry: PendingItem<TIn, TOut> = { item, rows, arrivedAt: clock.now(), resolve, reject, signal, queued: false };
       if (signal) {
         entry.onAbort = () => {
           if (!entry.queued) return; // already sent: answered normally, the caller drops the result

@@ -8,6 +8,17 @@ export interface QueueEntry {
   queued: boolean;
 }
 
+/** A submitted item waiting for its batch, with the promise callbacks that answer it. */
+export interface PendingItem<TIn, TOut> extends QueueEntry {
+  item: TIn;
+  /** Clock time of submit (ms). */
+  arrivedAt: number;
+  resolve(value: TOut): void;
+  reject(reason: unknown): void;
+  signal?: AbortSignal;
+  onAbort?: () => void;
+}
+
 export interface RequestQueue<E extends QueueEntry> extends Iterable<E> {
   push(entry: E): void;
   /** The oldest entry still queued. */
