@@ -45,6 +45,8 @@ export function resolveBentofile(loaded: LoadedBentofile & { data: RawBentofile 
       });
   });
 
+  // Globs stay globs; only their leading path is checked, so `../*.py` cannot reach outside the project.
+  (raw.include ?? []).forEach((glob, i) => inProject(glob, ['include', i]));
   const pip = raw.env?.pip;
   const docker = raw.docker ?? {};
   const gpu = docker.gpu ?? false;
@@ -54,7 +56,7 @@ export function resolveBentofile(loaded: LoadedBentofile & { data: RawBentofile 
     service,
     description: raw.description,
     labels: raw.labels ?? {},
-    include: (raw.include ?? []).map((glob, i) => (inProject(glob, ['include', i]), glob)),
+    include: raw.include ?? [],
     exclude: raw.exclude ?? [],
     artifacts,
     apis,
