@@ -145,7 +145,7 @@ export function createCorkDispatcher<TIn, TOut>(options: CorkDispatcherOptions<T
    * non-empty queue matters, not its length. With nothing ahead and a worker free, only the hopeless
    * rule applies.
    */
-  function isForecastLate(now: number, rows: number): boolean {
+  function isForecastLate(now: number, rows: number, waitedMs: number): boolean {
     // A fit over a handful of batches can be wildly off (one preempted batch makes the slope 10× too steep):
     // refuse nobody on it until the window holds a few.
     if (cost.samples() < MIN_SAMPLES_TO_FORECAST) return false;
@@ -153,22 +153,31 @@ export function createCorkDispatcher<TIn, TOut>(options: CorkDispatcherOptions<T
     if (startMs <= 0 && queue.size() === 0) return false;
     const estimatedMs = cost.estimateMs(batchRows);
     const headroomMs = 0.1 * startMs + 2 * computeSafetyMs(estimatedMs, timerSlackMs);
-    return startMs + estimatedMs + headroomMs > maxLatencyMs;
+    return waitedMs + startMs + estimatedMs + headroomMs > maxLatencyMs;
   }
 
-  function submit(item: TIn, rows: number, signal?: AbortSignal): Promise<TOut> {
+  /** The shed an item of `rows` rows that has already waited `waitedMs` gets at admission, counted; or undefined. */
+  function refuseAdmission(now: number, rows: number, waitedMs: number): DispatchError | undefined {
+    const hopeless = waitedMs + cost.estimateMs(rows) > maxLatencyMs;
+    if (!hopeless && !(shedOnForecast && isForecastLate(now, rows, waitedMs))) return undefined;
+    notify(() => hooks.onShed?.({ rows, when: 'admission' }));
+    return new DispatchError('shed', `cannot answer within ${maxLatencyMs} ms under the current load`, retryAfterSeconds(now));
+  }
+
+  function refuseEarly(rows: number): DispatchError | undefined {
+    if (drainLatch.draining) return new DispatchError('draining', 'the server is shutting down');
+    return refuseAdmission(clock.now(), rows, 0);
+  }
+
+  function submit(item: TIn, rows: number, signal?: AbortSignal, receivedAt?: number): Promise<TOut> {
     const refusal = refuseAtSubmit(rows, maxBatchSize, drainLatch.draining, signal);
     if (refusal) return Promise.reject(refusal);
     const now = clock.now();
-    const hopeless = cost.estimateMs(rows) > maxLatencyMs;
-    if (hopeless || (shedOnForecast && isForecastLate(now, rows))) {
-      notify(() => hooks.onShed?.({ rows, when: 'admission' }));
-      return Promise.reject(
-        new DispatchError('shed', `cannot answer within ${maxLatencyMs} ms under the current load`, retryAfterSeconds(now)),
-      );
-    }
+    const arrivedAt = receivedAt === undefined ? now : Math.min(now, receivedAt);
+    const shed = refuseAdmission(now, rows, now - arrivedAt);
+    if (shed) return Promise.reject(shed);
     return new Promise<TOut>((resolve, reject) => {
-      const entry: PendingItem<TIn, TOut> = { item, rows, arrivedAt: now, resolve, reject, signal, queued: false };
+      const entry: PendingItem<TIn, TOut> = { item, rows, arrivedAt, resolve, reject, signal, queued: false };
       if (signal) {
         entry.onAbort = () => {
           if (!entry.queued) return; // already sent: it is answered, and the caller discards the result
@@ -350,7 +359,7 @@ export function createCorkDispatcher<TIn, TOut>(options: CorkDispatcherOptions<T
     return drainLatch.start(pump);
   }
 
-  return { submit, drain };
+  return { submit, refuseEarly, drain };
 }
 
 function requirePositiveInteger(value: number, name: string): number {

@@ -24,12 +24,19 @@ export function registerApiRoute(app: FastifyInstance, pipeline: ApiPipeline, op
       if (mediaType === 'multipart/form-data' && Number(request.headers['content-length'] ?? 0) > options.bodyLimitBytes) {
         throw errors.bodyTooLarge(options.bodyLimitBytes);
       }
+      // When even a one-row request would be shed, say so before reading the body: under overload most
+      // requests are refused, and parsing bodies only to drop them takes CPU from the model and the probes.
+      const refusal = dispatcher.refuseEarly?.(1);
+      if (refusal) throw refusal;
     },
     handler: async (request, reply) => {
       if (!options.pool.isReady()) throw errors.notReady();
       const parsed = await input.parse(request.body, toMediaType(request.headers['content-type']));
       const { item, rows } = pipeline.toItem(parsed);
-      const outcome = await submitWithTimeout(dispatcher.submit.bind(dispatcher), item, rows, reply, options.requestTimeoutMs);
+      // reply.elapsedTime runs from the request's arrival; latency bounds count from there, not from now.
+      const receivedAt = performance.now() - reply.elapsedTime;
+      const submit: Submit = (signal) => dispatcher.submit(item, rows, signal, receivedAt);
+      const outcome = await submitWithTimeout(submit, reply, options.requestTimeoutMs);
       if (!outcome.ok) throw outcome.error;
       const formatted = output.format(outcome.value);
       return reply.type(formatted.contentType).send(formatted.body);
@@ -37,13 +44,13 @@ export function registerApiRoute(app: FastifyInstance, pipeline: ApiPipeline, op
   });
 }
 
-type Submit = (item: unknown, rows: number, signal?: AbortSignal) => Promise<Outcome>;
+type Submit = (signal: AbortSignal) => Promise<Outcome>;
 
 /**
  * Aborts the item when the client disconnects or the timeout passes, so a dispatcher can drop it from its queue
  * instead of spending a model call on an answer nobody reads.
  */
-async function submitWithTimeout(submit: Submit, item: unknown, rows: number, reply: FastifyReply, timeoutMs: number): Promise<Outcome> {
+async function submitWithTimeout(submit: Submit, reply: FastifyReply, timeoutMs: number): Promise<Outcome> {
   const controller = new AbortController();
   const onClose = () => {
     if (!reply.raw.writableFinished) controller.abort();
@@ -58,7 +65,7 @@ async function submitWithTimeout(submit: Submit, item: unknown, rows: number, re
     }, timeoutMs);
   });
   try {
-    return await Promise.race([submit(item, rows, controller.signal), timedOut]);
+    return await Promise.race([submit(controller.signal), timedOut]);
   } finally {
     clearTimeout(timer);
     reply.raw.off('close', onClose);
