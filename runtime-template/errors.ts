@@ -49,9 +49,15 @@ export class ApiError extends Error {
     readonly details: Record<string, unknown> = {},
     options: { statusCode?: number; retryAfterSeconds?: number; cause?: unknown } = {},
   ) {
+    const statusCode = options.statusCode ?? ERROR_STATUS[code];
+    // Only an internal fault (500) needs its stack: the rest are answers to the client, and under load
+    // (a 503 per shed request) capturing stacks was a measurable share of the main thread's time.
+    const stackTraceLimit = Error.stackTraceLimit;
+    if (statusCode !== 500) Error.stackTraceLimit = 0;
     super(message, { cause: options.cause });
+    Error.stackTraceLimit = stackTraceLimit;
     this.name = 'ApiError';
-    this.statusCode = options.statusCode ?? ERROR_STATUS[code];
+    this.statusCode = statusCode;
     this.retryAfterSeconds = options.retryAfterSeconds;
   }
   readonly retryAfterSeconds: number | undefined;
