@@ -16,6 +16,13 @@ export interface StartServerOptions {
   env: Readonly<Record<string, string | undefined>>;
 }
 
+/**
+ * Connections the kernel may hold before they are accepted (capped by net.core.somaxconn). Node's default,
+ * 511, overflows when a burst of clients connects at once while the event loop is busy: the kernel then drops
+ * SYNs and those clients retry after 1 s, 3 s, … (seen in `npm run bench:batching` at 200% load).
+ */
+const LISTEN_BACKLOG = 2048;
+
 export async function startServer({ config, handlers, bundleUrl, argv, env }: StartServerOptions): Promise<void> {
   if (argv.includes('--help') || argv.includes('-h')) {
     console.log(USAGE);
@@ -49,7 +56,7 @@ export async function startServer({ config, handlers, bundleUrl, argv, env }: St
 
   try {
     // Listening before the models load lets /livez answer (and /readyz say 503) during a long load.
-    await app.listen({ port: listen.port, host: listen.host });
+    await app.listen({ port: listen.port, host: listen.host, backlog: LISTEN_BACKLOG });
     await pool.ready;
   } catch (error) {
     logger.fatal({ err: error }, 'startup failed');
