@@ -152,7 +152,7 @@ export function createCorkDispatcher<TIn, TOut>(options: CorkDispatcherOptions<T
     const { startMs, batchRows } = forecast(now, queue.rows(), rows);
     if (startMs <= 0 && queue.size() === 0) return false;
     const estimatedMs = cost.estimateMs(batchRows);
-    const headroomMs = 0.1 * startMs + 2 * computeSafetyMs(estimatedMs, timerSlackMs);
+    const headroomMs = 0.1 * startMs + 2 * computeSafetyMs(estimatedMs, timerSlackMs, cost.errorMargin());
     return waitedMs + startMs + estimatedMs + headroomMs > maxLatencyMs;
   }
 
@@ -216,7 +216,7 @@ export function createCorkDispatcher<TIn, TOut>(options: CorkDispatcherOptions<T
 
   /** The batch that would go out now: FIFO, within maxBatchSize and within the oldest item's deadline. */
   function planBatch(now: number, head: PendingItem<TIn, TOut>): Plan {
-    const deadlineRows = computeRowsWithinDeadline(cost.current(), now - head.arrivedAt, maxLatencyMs, timerSlackMs);
+    const deadlineRows = computeRowsWithinDeadline(cost.current(), now - head.arrivedAt, maxLatencyMs, timerSlackMs, cost.errorMargin());
     // The head goes out even when the margin does not fit: it is not hopeless, so it can still make it.
     const cap = Math.max(head.rows, Math.min(maxBatchSize, deadlineRows));
     let count = 0;
@@ -254,7 +254,7 @@ export function createCorkDispatcher<TIn, TOut>(options: CorkDispatcherOptions<T
     if (drainLatch.draining) return 'drain';
     if (plan.closedBy) return plan.closedBy;
     const estimatedMs = cost.estimateMs(plan.rows);
-    const latencyAt = head.arrivedAt + maxLatencyMs - estimatedMs - computeSafetyMs(estimatedMs, timerSlackMs);
+    const latencyAt = head.arrivedAt + maxLatencyMs - estimatedMs - computeSafetyMs(estimatedMs, timerSlackMs, cost.errorMargin());
     if (now >= latencyAt) return 'latency';
     const gapMs = arrivals.expectedGapMs(now);
     const lastAt = arrivals.lastArrivalAt();
