@@ -7,7 +7,9 @@ export function registerMetrics(app: FastifyInstance, metrics: RuntimeMetrics): 
     // The route pattern, not the URL, keeps label cardinality bounded; unmatched URLs share one label.
     const route = request.routeOptions.url ?? 'unmatched';
     metrics.requests.inc({ route, method: request.method, status: reply.statusCode });
-    metrics.requestDuration.observe({ route }, reply.elapsedTime / 1000);
+    // By status class, so the latency of answers is not diluted by fast refusals (a shedding server's 503s).
+    const statusClass = `${Math.floor(reply.statusCode / 100)}xx`;
+    metrics.requestDuration.observe({ route, status_class: statusClass }, reply.elapsedTime / 1000);
   });
   app.get('/metrics', async (_request, reply) => {
     const text = await metrics.registry.metrics();

@@ -7,7 +7,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 export interface RuntimeMetrics {
   registry: Registry;
   requests: Counter<'route' | 'method' | 'status'>;
-  requestDuration: Histogram<'route'>;
+  requestDuration: Histogram<'route' | 'status_class'>;
   modelExecution: Histogram<'model'>;
   batchSize: Histogram<'api'>;
   queueWait: Histogram<'api'>;
@@ -42,8 +42,8 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Runti
     }),
     requestDuration: new Histogram({
       name: 'bento_http_request_duration_seconds',
-      help: 'Time from request received to response sent, by route',
-      labelNames: ['route'],
+      help: 'Time from request received to response sent, by route and status class (2xx, 4xx, 5xx)',
+      labelNames: ['route', 'status_class'],
       buckets: SECONDS_BUCKETS,
       registers,
     }),

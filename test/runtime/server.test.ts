@@ -180,7 +180,7 @@ describe('metrics', () => {
     const text = await (await fetch(`${bento.url}/metrics`)).text();
     expect(text).toMatch(/bento_http_requests_total\{route="\/predict",method="POST",status="200"\} \d+/);
     expect(text).toMatch(/bento_http_requests_total\{route="\/predict",method="POST",status="400"\} \d+/);
-    expect(text).toMatch(/bento_http_request_duration_seconds_count\{route="\/predict"\} \d+/);
+    expect(text).toMatch(/bento_http_request_duration_seconds_count\{route="\/predict",status_class="2xx"\} \d+/);
     expect(text).toMatch(/bento_model_execution_seconds_count\{model="iris"\} \d+/);
     expect(text).toMatch(/bento_batch_size_rows_count\{api="predict_batched"\} \d+/);
     expect(text).toContain('bento_shed_total');
