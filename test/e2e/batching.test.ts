@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { Agent, request } from 'node:http';
+import { Agent, request, type IncomingHttpHeaders } from 'node:http';
+import type { Socket } from 'node:net';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { stringify } from 'yaml';
@@ -126,6 +127,47 @@ describe('batching through a real bento', () => {
     }
   });
 
+  it('refuses before reading the body under overload: a JSON 503 with Retry-After, on a keep-alive connection that stays usable', async () => {
+    const rows = seededRows(5, 4, 784).map((row) => row.map((v) => v / 8));
+    const body = JSON.stringify(rows);
+    for (let i = 0; i < 12; i += 1) await (await post(mlp, '/tight', rows.slice(0, 1 + (i % 4)))).arrayBuffer();
+    // One-row requests from 64 clients keep the queue where one more row is refused: what refuseEarly(1) asks.
+    let loading = true;
+    const load = Array.from({ length: 64 }, async () => {
+      while (loading) await (await post(mlp, '/tight', rows.slice(0, 1))).arrayBuffer();
+    });
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      // Half a body, then a pause: an answer that begins before the rest is sent was given without reading it.
+      // The load only sometimes leaves the queue that full at the moment the headers arrive: try again until it does.
+      let early: HalfBodyAnswer | undefined;
+      const seen: string[] = [];
+      for (let attempt = 0; attempt < 200 && !early; attempt += 1) {
+        const answer = await postHalfBody(agent, `${mlp.url}/tight`, body);
+        seen.push(`${answer.status}${answer.beforeBodyEnd ? ' early' : ''}`);
+        if (answer.beforeBodyEnd) early = answer;
+      }
+      expect(early, `no answer came before the body was complete: ${seen.join(', ')}`).toBeDefined();
+      expect(early!.status).toBe(503);
+      expect(Number(early!.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+      expect(early!.headers.connection).toBe('keep-alive');
+      expect(JSON.parse(early!.text)).toMatchObject({ error: { code: 'overloaded', message: expect.any(String) } });
+      loading = false;
+      await Promise.all(load);
+      // The same connection carries the next request (the server skipped the unread rest of the body) and answers it.
+      const next = await postOn(agent, `${mlp.url}/tight`, JSON.stringify(rows.slice(0, 1)));
+      const described = `${next.status} ${next.text.slice(0, 200)}`;
+      expect(next.reusedSocket, described).toBe(true);
+      expect(next.socket === early!.socket, described).toBe(true);
+      expect(next.status, described).toBe(200);
+      expectClose(probabilitiesOf(JSON.parse(next.text)), await direct(mlpSession, rows.slice(0, 1)));
+    } finally {
+      loading = false;
+      await Promise.all(load);
+      agent.destroy();
+    }
+  });
+
   it('on SIGTERM answers every request it had taken in, queued batches included, then exits 0', async () => {
     const rows = seededRows(9, 16, 784).map((row) => row.map((v) => v / 8));
     const body = JSON.stringify(rows);
@@ -165,3 +207,52 @@ describe('batching through a real bento', () => {
     expect(await exitCode).toBe(0);
   });
 });
+
+interface HalfBodyAnswer {
+  status: number;
+  headers: IncomingHttpHeaders;
+  text: string;
+  /** The response began before the client had sent the second half of the body. */
+  beforeBodyEnd: boolean;
+  socket: Socket;
+}
+
+/** POSTs the first half of `body`, and the rest once the response has come or after 50 ms, whichever is first. */
+function postHalfBody(agent: Agent, url: string, body: string): Promise<HalfBodyAnswer> {
+  const bytes = Buffer.from(body);
+  const half = Math.floor(bytes.length / 2);
+  return new Promise((resolve, reject) => {
+    let rest: NodeJS.Timeout | undefined;
+    let bodyEnded = false;
+    const endBody = () => {
+      clearTimeout(rest);
+      if (bodyEnded) return;
+      bodyEnded = true;
+      req.end(bytes.subarray(half));
+    };
+    const req = request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': bytes.length } }, (res) => {
+      const beforeBodyEnd = !bodyEnded;
+      let text = '';
+      res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      res.on('end', () => {
+        endBody();
+        resolve({ status: res.statusCode!, headers: res.headers, text, beforeBodyEnd, socket: req.socket! });
+      });
+    });
+    req.on('error', reject);
+    req.write(bytes.subarray(0, half));
+    rest = setTimeout(endBody, 50);
+  });
+}
+
+function postOn(agent: Agent, url: string, body: string): Promise<{ status: number; text: string; reusedSocket: boolean; socket: Socket }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json' } }, (res) => {
+      let text = '';
+      res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      res.on('end', () => resolve({ status: res.statusCode!, text, reusedSocket: req.reusedSocket, socket: req.socket! }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
