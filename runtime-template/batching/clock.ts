@@ -10,6 +10,8 @@ export interface Clock {
   /** Calls `fn` once after about `ms` milliseconds. */
   setTimer(fn: () => void, ms: number): TimerHandle;
   clearTimer(handle: TimerHandle): void;
+  /** Runs `fn` on a later turn of the event loop, after pending I/O; absent: the caller does the work at once. */
+  defer?(fn: () => void): void;
 }
 
 /** The real clock: `performance.now()` is monotonic, unlike `Date.now()`, which jumps with NTP. */
@@ -18,5 +20,6 @@ export function createSystemClock(): Clock {
     now: () => performance.now(),
     setTimer: (fn, ms) => setTimeout(fn, ms),
     clearTimer: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+    defer: (fn) => setImmediate(fn),
   };
 }

@@ -23,6 +23,7 @@ import {
 } from './release-rule.js';
 import { createRequestQueue, type PendingItem } from './request-queue.js';
 import { runBatch } from './run-batch.js';
+import { scatterResults } from './scatter.js';
 
 export type ReleaseReason = 'full' | 'latency' | 'idle' | 'drain';
 
@@ -113,6 +114,7 @@ export function createCorkDispatcher<TIn, TOut>(options: CorkDispatcherOptions<T
   const drainLatch = createDrainLatch();
   let timer: { handle: TimerHandle; at: number } | undefined;
   let nextShedAt = Number.POSITIVE_INFINITY; // a lower bound on when some queued item turns hopeless
+  let scattering = 0; // batches whose results are still being handed out
   let pumping = false;
   let pumpAgain = false;
 
@@ -313,7 +315,12 @@ export function createCorkDispatcher<TIn, TOut>(options: CorkDispatcherOptions<T
       dispatch(now, plan, decision);
     }
     scheduleWake(now, queue.size() > 0 ? wakeAt : Number.POSITIVE_INFINITY);
-    drainLatch.settleIfIdle(queue.size() === 0 && flights.size === 0);
+    settleDrainIfIdle();
+  }
+
+  /** Drained means every item answered: none queued, none running, none waiting for its slice of a scatter. */
+  function settleDrainIfIdle(): void {
+    drainLatch.settleIfIdle(queue.size() === 0 && flights.size === 0 && scattering === 0);
   }
 
   function scheduleWake(now: number, at: number): void {
@@ -342,7 +349,11 @@ export function createCorkDispatcher<TIn, TOut>(options: CorkDispatcherOptions<T
       flights.delete(flight);
       const actualMs = clock.now() - flight.startedAt;
       if (outcome.ok) {
-        batch.forEach((entry, i) => entry.resolve(outcome.results[i] as TOut));
+        scattering += 1;
+        void scatterResults(batch, outcome.results as TOut[], clock.defer).then(() => {
+          scattering -= 1;
+          settleDrainIfIdle();
+        });
         const estimate = cost.record(plan.rows, actualMs);
         nextShedAt = Number.NEGATIVE_INFINITY; // deadlines moved with the estimate: rescan on this pump
         notify(() => hooks.onEstimate?.(estimate));

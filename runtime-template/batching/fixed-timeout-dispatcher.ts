@@ -9,6 +9,7 @@
 import { createSystemClock, type Clock, type TimerHandle } from './clock.js';
 import { DispatchError, type Dispatcher, type ExecuteBatch } from './dispatcher.js';
 import { createDrainLatch } from './drain-latch.js';
+import { scatterResults } from './scatter.js';
 import { refuseAtSubmit } from './submit-guard.js';
 import { createRequestQueue, type PendingItem } from './request-queue.js';
 import { runBatch } from './run-batch.js';
@@ -57,6 +58,7 @@ export function createFixedTimeoutDispatcher<TIn, TOut>(
   const clock = options.clock ?? createSystemClock();
   const queue = createRequestQueue<PendingItem<TIn, TOut>>();
   let inFlight = 0;
+  let scattering = 0; // batches whose results are still being handed out
   const drainLatch = createDrainLatch();
   let timer: { handle: TimerHandle; at: number } | undefined;
 
@@ -101,7 +103,7 @@ export function createFixedTimeoutDispatcher<TIn, TOut>(
       dispatch(now, plan.count, plan.rows, reason);
     }
     scheduleWake(now, wakeAt);
-    drainLatch.settleIfIdle(inFlight === 0 && queue.size() === 0);
+    drainLatch.settleIfIdle(inFlight === 0 && queue.size() === 0 && scattering === 0);
   }
 
   function scheduleWake(now: number, at: number): void {
@@ -127,8 +129,13 @@ export function createFixedTimeoutDispatcher<TIn, TOut>(
     const queueWaitMs = now - batch[0]!.arrivedAt;
     void runBatch(execute, batch.map((entry) => entry.item)).then((outcome) => {
       inFlight -= 1;
-      if (outcome.ok) batch.forEach((entry, i) => entry.resolve(outcome.results[i] as TOut));
-      else for (const entry of batch) entry.reject(outcome.error);
+      if (outcome.ok) {
+        scattering += 1;
+        void scatterResults(batch, outcome.results as TOut[], clock.defer).then(() => {
+          scattering -= 1;
+          pump();
+        });
+      } else for (const entry of batch) entry.reject(outcome.error);
       const actualMs = clock.now() - now;
       notify(() => hooks.onBatch?.({ rows, items: batch.length, reason, queueWaitMs, actualMs, ok: outcome.ok }));
       pump();
