@@ -19,6 +19,7 @@ export interface BentoSpec {
 
 export interface RunningBento {
   url: string;
+  pid: number;
   stop(): Promise<number | null>;
   /** The last few KB of the server's log, for a failure report. */
   logTail(): string;
@@ -64,6 +65,7 @@ export function startBento(bentoDir: string): Promise<RunningBento> {
       clearTimeout(timer);
       resolve({
         url: `http://127.0.0.1:${match[1]}`,
+        pid: child.pid!,
         stop: () => {
           child.kill('SIGTERM');
           return exited;

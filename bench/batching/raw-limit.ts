@@ -53,3 +53,17 @@ export async function measureRawLimit(options: {
   const best = timings.reduce((a, b) => (b.rowsPerS > a.rowsPerS ? b : a));
   return { timings, best, singleCallMs: timings.find((t) => t.batch === 1)?.msPerCall ?? Number.NaN };
 }
+
+/**
+ * The faster timing of two measurements at each batch size. A 2-core VM's speed drifts (its neighbours, its
+ * clock): one 1.5 s sample per size read anywhere from 1,200 to 1,660 rows/s for the same model here. The
+ * limit is what the machine can do, so the best seen is the honest (and harder) bar.
+ */
+export function mergeRawLimits(first: RawLimit, second: RawLimit): RawLimit {
+  const timings = first.timings.map((timing) => {
+    const other = second.timings.find((t) => t.batch === timing.batch);
+    return other && other.rowsPerS > timing.rowsPerS ? other : timing;
+  });
+  const best = timings.reduce((a, b) => (b.rowsPerS > a.rowsPerS ? b : a));
+  return { timings, best, singleCallMs: Math.min(first.singleCallMs, second.singleCallMs) };
+}

@@ -7,6 +7,11 @@ export interface PolicySpec {
   batch: Record<string, unknown>;
 }
 
+export interface LoadLevel {
+  fraction?: number;
+  perS?: number;
+}
+
 export interface ModelScenario {
   name: 'heavy' | 'iris';
   description: string;
@@ -16,7 +21,9 @@ export interface ModelScenario {
   /** Batch sizes timed for the raw limit (within max_batch_size). */
   rawBatches: number[];
   /** Offered loads: fractions of the raw limit (rows/s, one row per request), or absolute requests/s. */
-  levels: { fraction?: number; perS?: number }[];
+  levels: LoadLevel[];
+  /** Load for the unrecorded warm-up before the levels (JIT, sockets, CORK's cost model). */
+  warmup: LoadLevel;
   levelMs: number;
   warmupMs: number;
   /** A request unanswered this long after its scheduled time counts as a timeout. */
@@ -58,6 +65,7 @@ export function listScenarios(quick: boolean): ModelScenario[] {
     maxLatencyMs: 1000, // ~10× a full batch's time, as the user guidance says for a slow model
     rawBatches: quick ? [1, 32, 128, 512] : [1, 8, 32, 64, 128, 256, 512],
     levels: (quick ? [0.01, 0.5, 2] : [0.01, 0.1, 0.5, 0.9, 1.2, 2]).map((fraction) => ({ fraction })),
+    warmup: { fraction: 0.5 },
     levelMs: quick ? 2500 : 6000,
     warmupMs: quick ? 1500 : 2500,
     clientTimeoutMs: 5000,
@@ -72,9 +80,45 @@ export function listScenarios(quick: boolean): ModelScenario[] {
     rawBatches: [1, 32, 256, 1000],
     // Far below its raw limit (millions of rows/s): for a tiny model HTTP is the bottleneck, so these are absolute.
     levels: (quick ? [100, 3000] : [100, 1000, 3000, 6000]).map((perS) => ({ perS })),
+    warmup: { perS: 1800 },
     levelMs: quick ? 1500 : 3000,
     warmupMs: 1000,
     clientTimeoutMs: 2000,
   };
   return [heavy, iris];
+}
+
+/** `--only MODEL[:POLICY[:LEVEL,…]]` narrows a run to one model, optionally one policy and some levels. */
+export interface OnlyFilter {
+  model: string;
+  policy?: string;
+  levels?: number[];
+}
+
+export function parseOnly(argv: readonly string[]): OnlyFilter | undefined {
+  const index = argv.indexOf('--only');
+  if (index < 0) return undefined;
+  const [model, policy, levels] = (argv[index + 1] ?? '').split(':');
+  if (!model) throw new Error('--only needs MODEL[:POLICY[:LEVEL,…]], e.g. --only heavy:CORK:1.2,2');
+  return { model, policy: policy || undefined, levels: levels ? levels.split(',').map(Number) : undefined };
+}
+
+/** The scenarios and policies a filter keeps; levels match a fraction or a rate. */
+export function applyOnly(
+  scenarios: ModelScenario[],
+  policies: PolicySpec[],
+  only: OnlyFilter | undefined,
+): { scenarios: ModelScenario[]; policies: PolicySpec[] } {
+  if (!only) return { scenarios, policies };
+  const kept = scenarios
+    .filter((scenario) => scenario.name === only.model)
+    .map((scenario) => ({
+      ...scenario,
+      levels: only.levels ? only.levels.map((value) => (scenario.levels[0]?.perS !== undefined ? { perS: value } : { fraction: value })) : scenario.levels,
+    }));
+  const keptPolicies = only.policy ? policies.filter((policy) => policy.name === only.policy) : policies;
+  if (kept.length === 0 || keptPolicies.length === 0) {
+    throw new Error(`--only ${only.model}:${only.policy ?? ''} matches nothing (models: ${scenarios.map((s) => s.name).join(', ')}; policies: ${policies.map((p) => p.name).join(', ')})`);
+  }
+  return { scenarios: kept, policies: keptPolicies };
 }
