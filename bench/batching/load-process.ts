@@ -1,7 +1,7 @@
 /**
- * The open-loop generator in a process of its own, at a lower CPU priority than the server under test. On a
- * 2-core machine the generator otherwise takes a third of the CPU the server would have on a host of its own
- * (measured), and the server's model thread runs slower for it. If the generator falls behind its schedule,
+ * The open-loop generator in a process of its own, optionally at a lower CPU priority than the server under
+ * test: on a 2-core machine it otherwise takes CPU a model-bound server would have on a host of its own, and
+ * the model thread is preempted mid-batch (scenarios.ts has the numbers). If the generator falls behind its schedule,
  * latency still counts from the scheduled send time, so the lag is charged to the server: the bias is
  * against the server, never for it.
  * Reads a LoadJob as JSON on stdin; prints "connected" once its connections are open, then a LoadReport as JSON.

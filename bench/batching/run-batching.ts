@@ -27,8 +27,6 @@ const { scenarios, policies } = applyOnly(listScenarios(quick), listPolicies(qui
 const narrowed = process.argv.includes('--only');
 /** Enough connections for every request a non-shedding server keeps waiting within the client timeout, within ulimit -n. */
 const MAX_CONNECTIONS = 4096;
-/** The generator yields the CPU to the server under test (see load-process.ts). */
-const LOAD_NICENESS = 10;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const log = (message: string) => process.stderr.write(`${message}\n`);
 
@@ -106,7 +104,7 @@ async function runPolicy(
       maxConnections: MAX_CONNECTIONS,
       // What the requests in flight need when each takes up to max_latency_ms, plus slack.
       warmConnections: Math.ceil((ratePerS * scenario.maxLatencyMs) / 1000) + 32,
-      niceness: LOAD_NICENESS,
+      niceness: scenario.loadNiceness,
     };
     return runJsonChild<LoadReport>('./load-process.ts', [], JSON.stringify(job));
   };

@@ -49,7 +49,8 @@ export interface ShedEvent {
 export interface CorkHooks {
   onBatch?(event: BatchEvent): void;
   onShed?(event: ShedEvent): void;
-  onEstimate?(estimate: CostEstimate): void;
+  /** After each successful batch: the refitted estimate and the error margin deadlines now keep. */
+  onEstimate?(estimate: CostEstimate, errorMargin: number): void;
 }
 
 export interface CorkDispatcherOptions<TIn, TOut> {
@@ -356,7 +357,7 @@ export function createCorkDispatcher<TIn, TOut>(options: CorkDispatcherOptions<T
         });
         const estimate = cost.record(plan.rows, actualMs);
         nextShedAt = Number.NEGATIVE_INFINITY; // deadlines moved with the estimate: rescan on this pump
-        notify(() => hooks.onEstimate?.(estimate));
+        notify(() => hooks.onEstimate?.(estimate, cost.errorMargin()));
       } else {
         for (const entry of batch) entry.reject(outcome.error);
       }
