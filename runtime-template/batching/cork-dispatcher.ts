@@ -49,8 +49,7 @@ export interface ShedEvent {
 export interface CorkHooks {
   onBatch?(event: BatchEvent): void;
   onShed?(event: ShedEvent): void;
-  /** After each successful batch: the refitted estimate and the error margin deadlines now keep. */
-  onEstimate?(estimate: CostEstimate, errorMargin: number): void;
+  onEstimate?(estimate: CostEstimate): void;
 }
 
 export interface CorkDispatcherOptions<TIn, TOut> {
@@ -155,7 +154,7 @@ export function createCorkDispatcher<TIn, TOut>(options: CorkDispatcherOptions<T
     const { startMs, batchRows } = forecast(now, queue.rows(), rows);
     if (startMs <= 0 && queue.size() === 0) return false;
     const estimatedMs = cost.estimateMs(batchRows);
-    const headroomMs = 0.1 * startMs + 2 * computeSafetyMs(estimatedMs, timerSlackMs, cost.errorMargin());
+    const headroomMs = 0.1 * startMs + 2 * computeSafetyMs(estimatedMs, timerSlackMs);
     return waitedMs + startMs + estimatedMs + headroomMs > maxLatencyMs;
   }
 
@@ -219,7 +218,7 @@ export function createCorkDispatcher<TIn, TOut>(options: CorkDispatcherOptions<T
 
   /** The batch that would go out now: FIFO, within maxBatchSize and within the oldest item's deadline. */
   function planBatch(now: number, head: PendingItem<TIn, TOut>): Plan {
-    const deadlineRows = computeRowsWithinDeadline(cost.current(), now - head.arrivedAt, maxLatencyMs, timerSlackMs, cost.errorMargin());
+    const deadlineRows = computeRowsWithinDeadline(cost.current(), now - head.arrivedAt, maxLatencyMs, timerSlackMs);
     // The head goes out even when the margin does not fit: it is not hopeless, so it can still make it.
     const cap = Math.max(head.rows, Math.min(maxBatchSize, deadlineRows));
     let count = 0;
@@ -257,7 +256,7 @@ export function createCorkDispatcher<TIn, TOut>(options: CorkDispatcherOptions<T
     if (drainLatch.draining) return 'drain';
     if (plan.closedBy) return plan.closedBy;
     const estimatedMs = cost.estimateMs(plan.rows);
-    const latencyAt = head.arrivedAt + maxLatencyMs - estimatedMs - computeSafetyMs(estimatedMs, timerSlackMs, cost.errorMargin());
+    const latencyAt = head.arrivedAt + maxLatencyMs - estimatedMs - computeSafetyMs(estimatedMs, timerSlackMs);
     if (now >= latencyAt) return 'latency';
     const gapMs = arrivals.expectedGapMs(now);
     const lastAt = arrivals.lastArrivalAt();
@@ -357,7 +356,7 @@ export function createCorkDispatcher<TIn, TOut>(options: CorkDispatcherOptions<T
         });
         const estimate = cost.record(plan.rows, actualMs);
         nextShedAt = Number.NEGATIVE_INFINITY; // deadlines moved with the estimate: rescan on this pump
-        notify(() => hooks.onEstimate?.(estimate, cost.errorMargin()));
+        notify(() => hooks.onEstimate?.(estimate));
       } else {
         for (const entry of batch) entry.reject(outcome.error);
       }

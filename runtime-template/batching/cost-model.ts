@@ -28,51 +28,22 @@ export interface CostModel {
   record(rows: number, ms: number): CostEstimate;
   /** Batches measured so far (not capped by the window). */
   samples(): number;
-  /**
-   * How far recent batches overran the estimate made for them before they ran, as a fraction of it: the
-   * 90th percentile of (actual − estimated) / estimated over the window, never below 0.1. On a quiet machine
-   * batch times are steady and this stays at 0.1; where the model thread shares its cores (preempted
-   * mid-batch), it grows, and deadlines keep that much more margin.
-   */
-  errorMargin(): number;
 }
-
-/** The least margin kept for estimate error, and the most (a 2× overrun is a broken estimate, not noise). */
-const MIN_ERROR_MARGIN = 0.1;
-const MAX_ERROR_MARGIN = 1;
 
 export function createCostModel(options: CostModelOptions = {}): CostModel {
   const windowSize = Math.max(2, Math.floor(options.windowSize ?? 64));
   const rowsWindow: number[] = [];
   const msWindow: number[] = [];
-  const overrunWindow: number[] = []; // (actual − estimated) / estimated, per batch that had an estimate
   let cursor = 0; // next ring-buffer slot to overwrite once the window is full
   let measured = 0;
   let fit: CostEstimate = { a: Math.max(0, options.prior?.a ?? 0), b: Math.max(0, options.prior?.b ?? 0) };
-  let errorMargin = MIN_ERROR_MARGIN;
-  let overrunCursor = 0;
-
-  const recordOverrun = (estimatedMs: number, ms: number): void => {
-    if (!(estimatedMs > 0)) return; // nothing was predicted yet
-    const overrun = (ms - estimatedMs) / estimatedMs;
-    if (overrunWindow.length < windowSize) overrunWindow.push(overrun);
-    else {
-      overrunWindow[overrunCursor] = overrun;
-      overrunCursor = (overrunCursor + 1) % windowSize;
-    }
-    const sorted = [...overrunWindow].sort((x, y) => x - y);
-    const p90 = sorted[Math.min(sorted.length - 1, Math.floor(0.9 * sorted.length))]!;
-    errorMargin = Math.min(MAX_ERROR_MARGIN, Math.max(MIN_ERROR_MARGIN, p90));
-  };
 
   return {
     estimateMs: (rows) => fit.a * Math.max(0, rows) + fit.b,
     current: () => ({ ...fit }),
     samples: () => measured,
-    errorMargin: () => errorMargin,
     record(rows, ms) {
       if (!Number.isFinite(rows) || !Number.isFinite(ms) || rows < 0 || ms < 0) return { ...fit };
-      recordOverrun(fit.a * rows + fit.b, ms);
       if (rowsWindow.length < windowSize) {
         rowsWindow.push(rows);
         msWindow.push(ms);

@@ -4,12 +4,9 @@
  */
 import type { CostEstimate } from './cost-model.js';
 
-/**
- * Margin kept before a latency deadline (ms): timer lateness plus the estimate's recent error, a fraction
- * of the estimate (the cost model's errorMargin: 10% on a quiet machine).
- */
-export function computeSafetyMs(estimatedMs: number, timerSlackMs: number, errorMargin: number): number {
-  return timerSlackMs + errorMargin * estimatedMs;
+/** Margin kept before a latency deadline: timer lateness plus 10% for error in the cost estimate (ms). */
+export function computeSafetyMs(estimatedMs: number, timerSlackMs: number): number {
+  return timerSlackMs + 0.1 * estimatedMs;
 }
 
 /**
@@ -21,10 +18,9 @@ export function computeRowsWithinDeadline(
   waitedMs: number,
   maxLatencyMs: number,
   timerSlackMs: number,
-  errorMargin: number,
 ): number {
-  // waited + (1 + margin)·(a·n + b) + slack ≤ maxLatency, solved for n.
-  const budgetMs = (maxLatencyMs - waitedMs - timerSlackMs) / (1 + errorMargin) - cost.b;
+  // waited + 1.1·(a·n + b) + slack ≤ maxLatency, solved for n.
+  const budgetMs = (maxLatencyMs - waitedMs - timerSlackMs) / 1.1 - cost.b;
   if (budgetMs < 0) return 0;
   // The epsilon keeps float noise (11 / 1.1 = 9.999…) from costing a whole row at the boundary.
   return cost.a > 0 ? Math.floor(budgetMs / cost.a + 1e-9) : Number.POSITIVE_INFINITY;

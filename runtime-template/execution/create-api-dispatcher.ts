@@ -54,10 +54,7 @@ export const createApiDispatcher: CreateDispatcher = (api, execute, { concurrenc
         },
         onShed: () => observer.observeShed(),
         // Reported for the latest batch size: a full-batch estimate would mislead when batches stay small.
-        onEstimate: (estimate, errorMargin) => {
-          observer.setEstimatedBatchTime((estimate.a * lastRows + estimate.b) / 1000);
-          observer.setEstimateErrorMargin(errorMargin);
-        },
+        onEstimate: (estimate) => observer.setEstimatedBatchTime((estimate.a * lastRows + estimate.b) / 1000),
       },
     });
   }

@@ -14,7 +14,6 @@ export interface RuntimeMetrics {
   dispatches: Counter<'api' | 'reason'>;
   shed: Counter<'api'>;
   estimatedBatchTime: Gauge<'api'>;
-  estimateErrorMargin: Gauge<'api'>;
 }
 
 /** What a dispatcher reports per outbound batch and per shed request; all times in seconds. */
@@ -23,7 +22,6 @@ export interface BatchObserver {
   observeQueueWait(seconds: number): void;
   observeShed(): void;
   setEstimatedBatchTime(seconds: number): void;
-  setEstimateErrorMargin(fraction: number): void;
 }
 
 // Model calls range from tens of µs (tiny MLP) to seconds (big nets on CPU).
@@ -88,12 +86,6 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Runti
       labelNames: ['api'],
       registers,
     }),
-    estimateErrorMargin: new Gauge({
-      name: 'bento_batch_estimate_error_margin',
-      help: 'Fraction added to batch time estimates for their recent error (0.1 on a quiet machine), by API',
-      labelNames: ['api'],
-      registers,
-    }),
   };
 }
 
@@ -107,6 +99,5 @@ export function createBatchObserver(metrics: RuntimeMetrics, api: string): Batch
     observeQueueWait: (seconds) => metrics.queueWait.observe({ api }, seconds),
     observeShed: () => metrics.shed.inc({ api }),
     setEstimatedBatchTime: (seconds) => metrics.estimatedBatchTime.set({ api }, seconds),
-    setEstimateErrorMargin: (fraction) => metrics.estimateErrorMargin.set({ api }, fraction),
   };
 }

@@ -59,36 +59,4 @@ describe('cost model', () => {
     expect(model.samples()).toBe(0);
     expect(model.current()).toEqual({ a: 1, b: 1 });
   });
-
-  it('keeps a 10% error margin while batches take what was estimated', () => {
-    const model = createCostModel();
-    for (let i = 0; i < 40; i += 1) model.record(10 + (i % 5) * 10, 2 + 0.5 * (10 + (i % 5) * 10));
-    expect(model.errorMargin()).toBe(0.1);
-  });
-
-  it('widens the error margin to the 90th percentile of recent overruns, and narrows it once they stop', () => {
-    const model = createCostModel({ windowSize: 20 });
-    const steady = (rows: number) => 2 + 0.5 * rows;
-    for (let i = 0; i < 20; i += 1) model.record(10 + (i % 5) * 10, steady(10 + (i % 5) * 10));
-    // Every third batch is preempted and runs 40% over the estimate made for it.
-    for (let i = 0; i < 20; i += 1) {
-      const rows = 10 + (i % 5) * 10;
-      const estimate = model.estimateMs(rows);
-      model.record(rows, i % 3 === 0 ? 1.4 * estimate : estimate);
-    }
-    expect(model.errorMargin()).toBeGreaterThan(0.3);
-    expect(model.errorMargin()).toBeLessThanOrEqual(0.4);
-    for (let i = 0; i < 20; i += 1) {
-      const rows = 10 + (i % 5) * 10;
-      model.record(rows, model.estimateMs(rows));
-    }
-    expect(model.errorMargin()).toBe(0.1);
-  });
-
-  it('caps the error margin at 100%', () => {
-    const model = createCostModel();
-    model.record(10, 10);
-    for (let i = 0; i < 10; i += 1) model.record(10, 50 * model.estimateMs(10));
-    expect(model.errorMargin()).toBe(1);
-  });
 });
