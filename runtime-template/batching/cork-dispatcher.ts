@@ -8,10 +8,11 @@
  * An item that can no longer be answered within maxLatencyMs is shed rather than served late.
  */
 import { createArrivalRate } from './arrival-rate.js';
-import { createSystemClock, type Clock, type TimerHandle } from './clock.js';
+import { createSystemClock, type Clock } from './clock.js';
 import { createCostModel, type CostEstimate, type CostModelOptions } from './cost-model.js';
 import { DispatchError, type Dispatcher, type ExecuteBatch } from './dispatcher.js';
 import { createDrainLatch } from './drain-latch.js';
+import { createWakeTimer } from './wake-timer.js';
 import { refuseAtSubmit } from './submit-guard.js';
 import {
   computeForecast,
@@ -112,7 +113,7 @@ export function createCorkDispatcher<TIn, TOut>(options: CorkDispatcherOptions<T
   const flights = new Set<Flight>();
 
   const drainLatch = createDrainLatch();
-  let timer: { handle: TimerHandle; at: number } | undefined;
+  const wake = createWakeTimer(clock, () => pump(), MIN_TIMER_MS);
   let nextShedAt = Number.POSITIVE_INFINITY; // a lower bound on when some queued item turns hopeless
   let scattering = 0; // batches whose results are still being handed out
   let pumping = false;
@@ -314,7 +315,7 @@ export function createCorkDispatcher<TIn, TOut>(options: CorkDispatcherOptions<T
       }
       dispatch(now, plan, decision);
     }
-    scheduleWake(now, queue.size() > 0 ? wakeAt : Number.POSITIVE_INFINITY);
+    wake.wakeAt(now, queue.size() > 0 ? wakeAt : Number.POSITIVE_INFINITY);
     settleDrainIfIdle();
   }
 
@@ -323,17 +324,6 @@ export function createCorkDispatcher<TIn, TOut>(options: CorkDispatcherOptions<T
     drainLatch.settleIfIdle(queue.size() === 0 && flights.size === 0 && scattering === 0);
   }
 
-  function scheduleWake(now: number, at: number): void {
-    if (timer && timer.at === at) return;
-    if (timer) clock.clearTimer(timer.handle);
-    timer = undefined;
-    if (!Number.isFinite(at)) return;
-    const handle = clock.setTimer(() => {
-      timer = undefined;
-      pump();
-    }, Math.max(MIN_TIMER_MS, at - now));
-    timer = { handle, at };
-  }
 
   function dispatch(now: number, plan: Plan, reason: ReleaseReason): void {
     const batch: PendingItem<TIn, TOut>[] = [];

@@ -6,9 +6,10 @@
  * model's cost or of `max_latency_ms`: the only overload guard is a bounded queue (TF Serving's
  * `max_enqueued_batches`), past which new items are shed.
  */
-import { createSystemClock, type Clock, type TimerHandle } from './clock.js';
+import { createSystemClock, type Clock } from './clock.js';
 import { DispatchError, type Dispatcher, type ExecuteBatch } from './dispatcher.js';
 import { createDrainLatch } from './drain-latch.js';
+import { createWakeTimer } from './wake-timer.js';
 import { scatterResults } from './scatter.js';
 import { refuseAtSubmit } from './submit-guard.js';
 import { createRequestQueue, type PendingItem } from './request-queue.js';
@@ -60,7 +61,7 @@ export function createFixedTimeoutDispatcher<TIn, TOut>(
   let inFlight = 0;
   let scattering = 0; // batches whose results are still being handed out
   const drainLatch = createDrainLatch();
-  let timer: { handle: TimerHandle; at: number } | undefined;
+  const wake = createWakeTimer(clock, () => pump(), 0);
 
   const notify = (call: () => void): void => {
     try {
@@ -102,21 +103,10 @@ export function createFixedTimeoutDispatcher<TIn, TOut>(
       }
       dispatch(now, plan.count, plan.rows, reason);
     }
-    scheduleWake(now, wakeAt);
+    wake.wakeAt(now, wakeAt);
     drainLatch.settleIfIdle(inFlight === 0 && queue.size() === 0 && scattering === 0);
   }
 
-  function scheduleWake(now: number, at: number): void {
-    if (timer?.at === at) return;
-    if (timer) clock.clearTimer(timer.handle);
-    timer = undefined;
-    if (!Number.isFinite(at)) return;
-    const handle = clock.setTimer(() => {
-      timer = undefined;
-      pump();
-    }, Math.max(0, at - now));
-    timer = { handle, at };
-  }
 
   function dispatch(now: number, count: number, rows: number, reason: FixedReleaseReason): void {
     const batch: PendingItem<TIn, TOut>[] = [];
