@@ -1,12 +1,14 @@
 /**
  * The JSON body parser. Replaces fastify's, which reports every syntax error as the same opaque message:
- * ours names the position. Like fastify's (secure-json-parse), it refuses `__proto__` and `constructor.prototype`
- * keys, which could pollute prototypes if a handler merged the body into another object.
+ * ours names the position. Like fastify's, it parses with secure-json-parse, which refuses `__proto__` and
+ * `constructor.prototype` keys (escaped spellings included) that could pollute prototypes if a handler merged
+ * the body into another object; we then name the offending key.
  */
 import type { FastifyInstance } from 'fastify';
+import secureJson from 'secure-json-parse';
 import { ApiError, errors } from '../errors.js';
 
-const SUSPICIOUS = /"(?:__proto__|constructor)"\s*:/;
+const FORBIDDEN = /^Object contains forbidden (?:prototype|constructor) property/;
 
 export function installJsonBodyParser(app: FastifyInstance): void {
   app.removeContentTypeParser('application/json');
@@ -15,13 +17,12 @@ export function installJsonBodyParser(app: FastifyInstance): void {
     if (text.trim().length === 0) return done(errors.emptyBody(), undefined);
     let value: unknown;
     try {
-      value = JSON.parse(text);
+      value = secureJson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' });
     } catch (error) {
-      return done(errors.invalidJson((error as Error).message), undefined);
-    }
-    // The scan only runs for the rare body whose text mentions a dangerous key.
-    const forbidden = SUSPICIOUS.test(text) ? findForbiddenKey(value, 'body') : undefined;
-    if (forbidden) {
+      const message = (error as Error).message;
+      if (!FORBIDDEN.test(message)) return done(errors.invalidJson(message), undefined);
+      // Rare: parse again without the guard to say where the key is.
+      const forbidden = findForbiddenKey(JSON.parse(text), 'body') ?? 'body';
       return done(new ApiError('invalid_input', `${forbidden}: forbidden key in request body`, { field: forbidden }), undefined);
     }
     done(null, value);

@@ -143,6 +143,8 @@ describe('malformed requests', () => {
     { name: 'null', body: 'null', status: 400, code: 'shape_mismatch' },
     { name: 'wrong object', body: '{"rows": [[1, 2, 3, 4]]}', status: 400, code: 'invalid_input', message: /instances/ },
     { name: 'proto poisoning', body: '{"__proto__": {"polluted": 1}}', status: 400, code: 'invalid_input', message: /body.__proto__: forbidden key/ },
+    { name: 'escaped proto poisoning', body: '{"\\u005f_proto__": {"polluted": 1}}', status: 400, code: 'invalid_input', message: /body.__proto__: forbidden key/ },
+    { name: 'constructor poisoning', body: '{"constructor": {"prototype": {"polluted": 1}}}', status: 400, code: 'invalid_input', message: /body.constructor.prototype: forbidden key/ },
     { name: 'text/plain', body: '[[5.1, 3.5, 1.4, 0.2]]', contentType: 'text/plain', status: 415, code: 'unsupported_media_type' },
     { name: 'form encoded', body: 'a=1', contentType: 'application/x-www-form-urlencoded', status: 415, code: 'unsupported_media_type' },
     { name: 'too large', body: `[${Array.from({ length: E2E_BODY_LIMIT / 20 }, () => '[5.1, 3.5, 1.4, 0.2]').join(',')}]`, status: 413, code: 'body_too_large' },
