@@ -152,6 +152,8 @@ export function createCorkDispatcher<TIn, TOut>(options: CorkDispatcherOptions<T
     // A fit over a handful of batches can be wildly off (one preempted batch makes the slope 10× too steep):
     // refuse nobody on it until the window holds a few.
     if (cost.samples() < MIN_SAMPLES_TO_FORECAST) return false;
+    // Nothing queued and a worker free (the usual light-load request): skip building the forecast.
+    if (queue.size() === 0 && flights.size < concurrency) return false;
     const { startMs, batchRows } = forecast(now, queue.rows(), rows);
     if (startMs <= 0 && queue.size() === 0) return false;
     const estimatedMs = cost.estimateMs(batchRows);
