@@ -8,7 +8,20 @@ import type { AnalyzedBento } from '../3-analyze/index.js';
 
 const runtimeTemplateDir = fileURLToPath(new URL('../../../runtime-template/', import.meta.url));
 /** Packages whose code ends up in the bento: a new version of any of them is a new bento. */
-const bundledPackages = ['fastify', 'pino', 'prom-client', 'onnxruntime-node', 'onnxruntime-common', 'swagger-ui-dist', 'esbuild'];
+const bundledPackages = [
+  'fastify',
+  '@fastify/multipart',
+  'secure-json-parse',
+  'pino',
+  'prom-client',
+  'ajv',
+  'ajv-formats',
+  'sharp',
+  'onnxruntime-node',
+  'onnxruntime-common',
+  'swagger-ui-dist',
+  'esbuild',
+];
 
 /**
  * The bento version: a hash of everything the bento is made from (bentofile text, model bytes, handler
