@@ -15,7 +15,8 @@ export function bindInput(api: ResolvedApi, model: ModelSpec | undefined, bag: D
     case 'text':
     case 'file':
       // Raw text or bytes have no tensor form: only a handler can turn them into one.
-      if (!api.handler) report(`API \`${api.name}\` has a ${declared.type} input, which needs a handler to feed model \`${api.model}\``, `add \`handler: ./service.ts#${api.name}\``);
+      // (With neither, api_without_target has already said what is missing.)
+      if (api.model && !api.handler) report(`API \`${api.name}\` has a ${declared.type} input, which needs a handler to feed model \`${api.model}\``, `add \`handler: ./service.ts#${api.name}\``);
       return declared;
     case 'image':
       return bindImageInput(api, declared, model, bag);
