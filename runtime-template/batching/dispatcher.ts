@@ -4,7 +4,8 @@
  * A route turns a request into one `item` carrying `rows` rows and submits it; a dispatcher decides
  * when and with which other items it goes to `execute`, which runs one outbound batch and returns one
  * result per item, in order. The direct dispatcher sends every item alone; the CORK dispatcher
- * (cork-dispatcher.ts) batches adaptively. Both honour this interface, so routes never change.
+ * (cork-dispatcher.ts) batches adaptively; the fixed-timeout one is the TF-Serving-style baseline. All
+ * honour this interface, so routes never change.
  */
 export interface Dispatcher<TIn, TOut> {
   /**
