@@ -229,11 +229,12 @@ describe('CORK dispatcher: failures, aborts and drain', () => {
     const clock = createFakeClock();
     let call = 0;
     const dispatcher = createCorkDispatcher<string, string>({
-      execute: async (items) => {
+      // Not async: the second call throws before any promise exists.
+      execute: (items) => {
         call += 1;
-        if (call === 1) return items.slice(1);
+        if (call === 1) return Promise.resolve(items.slice(1));
         if (call === 2) throw new Error('sync failure');
-        return items.map((item) => `ok:${item}`);
+        return Promise.resolve(items.map((item) => `ok:${item}`));
       },
       concurrency: 1,
       maxBatchSize: 10,

@@ -5,7 +5,8 @@ import {
   type FixedBatchEvent,
   type FixedTimeoutDispatcherOptions,
 } from '../../../runtime-template/batching/index.js';
-import { createFakeClock, createFakeModel, track, type FakeModelOptions, type Outcome } from './fake-time.js';
+import { codeOf } from './cork-setup.js';
+import { createFakeClock, createFakeModel, track, type FakeModelOptions } from './fake-time.js';
 
 function setUp(
   cost: { a: number; b: number },
@@ -27,7 +28,6 @@ function setUp(
   return { clock, model, batches, dispatcher, sheds: () => shed };
 }
 
-const codeOf = (outcome: Outcome<unknown>) => (outcome.error instanceof DispatchError ? outcome.error.code : undefined);
 
 describe('fixed-timeout dispatcher', () => {
   it('holds a lone request for the whole timeout, even on an idle worker', async () => {
