@@ -152,6 +152,7 @@ async function runPolicy(
       loadLagP99Ms: result.loopDelayP99Ms,
       healthzP99Ms: health ? percentile([...health.latenciesMs].sort((a, b) => a - b), 99) : undefined,
       healthzProbes: health?.latenciesMs.length,
+      healthzFailures: health?.failures,
       cpu: cpuShares,
       rawNowRowsPerS: rawNow?.rowsPerS,
     };
