@@ -9,7 +9,7 @@ export default defineCommand({
   meta: { name: 'export', description: 'Write a bento to a single .bento.tar.gz file' },
   args: {
     tag: { type: 'positional', required: true, description: 'name[:version|latest]' },
-    output: { type: 'string', alias: 'o', description: 'Archive path (default: <name>-<version>.bento.tar.gz)' },
+    output: { type: 'string', alias: 'o', description: 'Archive path, or a folder to put <name>-<version>.bento.tar.gz in (default: that name, here)' },
   },
   async run({ args }) {
     const { bento, file } = await exportBento(openStore(), args.tag, args.output);

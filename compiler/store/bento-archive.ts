@@ -34,7 +34,10 @@ export function defaultArchiveName(name: string, version: string): string {
 /** Writes one bento as a gzipped tar: sorted entries, fixed mtime, no owner names, so equal bentos give equal bytes. */
 export async function exportBento(store: BentoStore, tag: string, output?: string): Promise<ExportResult> {
   const bento = await store.get(tag);
-  const file = resolve(output ?? defaultArchiveName(bento.name, bento.version));
+  const named = defaultArchiveName(bento.name, bento.version);
+  // `-o some/folder/` (or any existing folder) means "put it in there", as cp and tar do.
+  const isFolder = output !== undefined && (/[\\/]$/.test(output) || (await stat(output).catch(() => undefined))?.isDirectory());
+  const file = resolve(output === undefined ? named : isFolder ? join(output, named) : output);
   const partial = `${file}.${process.pid}.partial`; // a crash mid-write must not leave a truncated archive under the real name
   await mkdir(dirname(file), { recursive: true });
   try {

@@ -59,6 +59,17 @@ describe('export and import', () => {
     expect(await readdir(join(store.home, 'tmp'))).toEqual([]); // staging went into the store by rename
   });
 
+
+  it('exports into an existing folder (or one named with a trailing slash) under the default name', async () => {
+    const store = makeTempStore();
+    await commitFakeBento(store, 'iris', 'v1');
+    const folder = makeTempDir('export');
+    const intoExisting = await exportBento(store, 'iris:v1', folder);
+    expect(intoExisting.file).toBe(join(folder, defaultArchiveName('iris', 'v1')));
+    const intoNew = await exportBento(store, 'iris:v1', `${join(folder, 'new')}/`);
+    expect(intoNew.file).toBe(join(folder, 'new', defaultArchiveName('iris', 'v1')));
+    expect((await readdir(join(folder, 'new')))).toEqual([defaultArchiveName('iris', 'v1')]);
+  });
   it('writes the same bytes for the same bento: sorted entries, fixed mtime, no owners', async () => {
     const home1 = makeTempStore();
     const home2 = makeTempStore();
