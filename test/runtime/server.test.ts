@@ -211,7 +211,8 @@ describe('shutdown', () => {
     const response = await inFlight;
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ slept: 600 });
-    expect(await bento.exited).toBe(0);
+    // The server's last log lines say why, if it exits otherwise (seen once in CI under load).
+    expect(await bento.exited, JSON.stringify(bento.logs.slice(-6))).toBe(0);
     expect(bento.logs.map((entry) => entry.msg)).toContain('stopped');
   });
 });
