@@ -1,5 +1,6 @@
 /** `POST <route>` per API: media type → parse → dispatcher → format. */
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { Gauge } from 'prom-client';
 import { errors, type ApiError } from '../errors.js';
 import type { ApiPipeline } from '../execution/create-api-pipeline.js';
 import type { Outcome } from '../execution/outcome.js';
@@ -11,11 +12,20 @@ export interface ApiRouteOptions {
   /** Whole-request budget in ms; past it the client gets a 504 (the model call, if running, still finishes). */
   requestTimeoutMs: number;
   bodyLimitBytes: number;
+  /** bento_requests_in_flight: counts from arrival until the response ends or the client goes away. */
+  inFlight: Gauge<'api'>;
 }
 
 export function registerApiRoute(app: FastifyInstance, pipeline: ApiPipeline, options: ApiRouteOptions): void {
   const { input, output, dispatcher, api } = pipeline;
+  const labels = { api: api.name };
+  options.inFlight.set(labels, 0); // the series exists before the first request, so an autoscaler reads 0, not nothing
   app.post(api.route, {
+    onRequest: async (_request, reply) => {
+      options.inFlight.inc(labels);
+      // 'close' fires once whether the response finished or the client disconnected.
+      reply.raw.once('close', () => options.inFlight.dec(labels));
+    },
     // Checked before parsing, so a wrong type is a 415 even when the body would not parse either.
     preParsing: async (request) => {
       const mediaType = toMediaType(request.headers['content-type']);

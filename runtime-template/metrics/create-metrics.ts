@@ -14,6 +14,7 @@ export interface RuntimeMetrics {
   dispatches: Counter<'api' | 'reason'>;
   shed: Counter<'api'>;
   estimatedBatchTime: Gauge<'api'>;
+  requestsInFlight: Gauge<'api'>;
 }
 
 /** What a dispatcher reports per outbound batch and per shed request; all times in seconds. */
@@ -83,6 +84,13 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Runti
     estimatedBatchTime: new Gauge({
       name: 'bento_estimated_batch_seconds',
       help: "The batcher's current estimate of one batch's execution time, by API",
+      labelNames: ['api'],
+      registers,
+    }),
+    // The per-pod load signal for autoscalers: unlike CPU, it rises as soon as requests queue for the model.
+    requestsInFlight: new Gauge({
+      name: 'bento_requests_in_flight',
+      help: 'Requests received and not yet answered (queued or running), by API',
       labelNames: ['api'],
       registers,
     }),
