@@ -9,7 +9,7 @@ import { toDockerfileInput } from '../phases/4-generate/dockerfile-input.js';
 import { resolveBento } from './resolve-bento.js';
 
 /** Docker's reference grammar, simplified: lowercase repository path, optional registry port, optional tag. */
-const IMAGE_TAG = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?::[0-9]+)?(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[\w][\w.-]{0,127})?$/;
+export const IMAGE_TAG = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?::[0-9]+)?(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[\w][\w.-]{0,127})?$/;
 
 export default defineCommand({
   meta: { name: 'containerize', description: 'Build a container image from a bento (Docker engine at DOCKER_HOST)' },
