@@ -16,19 +16,13 @@ import { startLoad, type LoadResult } from '../support/fleet/load-client.js';
 import { startReplica, type Replica } from '../support/fleet/replica.js';
 import { findFreePort } from '../support/free-port.js';
 import { irisModelBytes } from '../support/iris-project.js';
+import { declareSkipOrFail } from '../support/prerequisites.js';
 
 const SETOSA = '[[5.1,3.5,1.4,0.2]]';
 const CONCURRENCY = 8;
 const haproxy = findHaproxy();
 const skipReason = haproxy ? undefined : 'haproxy is not installed (apt-get install haproxy)';
-if (skipReason) console.warn(`[fleet e2e] skipped: ${skipReason}`);
-if (skipReason !== undefined && process.env.CI === 'true') {
-  describe('fleet prerequisites', () => {
-    it('has haproxy in CI', () => {
-      throw new Error(`CI=true but the fleet test cannot run: ${skipReason}`);
-    });
-  });
-}
+declareSkipOrFail('fleet e2e', skipReason);
 
 describe.skipIf(skipReason !== undefined)('a fleet of replicas behind a load balancer', () => {
   const work = mkdtempSync(join(tmpdir(), 'bentoc-fleet-'));

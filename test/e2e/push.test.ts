@@ -14,21 +14,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectDockerEngine } from '../../compiler/image/docker-engine.js';
 import { findRegistryBinary, REGISTRY_PASSWORD, REGISTRY_USER, startRegistry, type LocalRegistry } from '../support/docker-registry.js';
 import { makeProjectFrom } from '../support/iris-project.js';
+import { declareSkipOrFail, findDockerSkipReason } from '../support/prerequisites.js';
 
 const REPO_ROOT = resolve(import.meta.dirname, '../..');
 const BASE_IMAGE = process.env.BENTOC_TEST_BASE_IMAGE || 'bentoc-test-base:node20';
 const run = promisify(execFile);
 const MANIFEST_TYPES = ['application/vnd.docker.distribution.manifest.v2+json', 'application/vnd.oci.image.manifest.v1+json'];
 
-const skipReason = await findSkipReason();
-if (skipReason) console.warn(`[push e2e] skipped: ${skipReason}`);
-if (skipReason !== undefined && process.env.CI === 'true') {
-  describe('push prerequisites', () => {
-    it('has a Docker engine, the base image and docker-registry in CI', () => {
-      throw new Error(`CI=true but the push e2e test cannot run: ${skipReason}`);
-    });
-  });
-}
+const skipReason =
+  (await findDockerSkipReason(BASE_IMAGE)) ?? (findRegistryBinary() ? undefined : 'docker-registry is not installed (apt-get install docker-registry)');
+declareSkipOrFail('push e2e', skipReason);
 
 describe.skipIf(skipReason !== undefined)('bentoc containerize --push (real registry)', () => {
   let docker: Docker;
@@ -113,22 +108,6 @@ describe.skipIf(skipReason !== undefined)('bentoc containerize --push (real regi
     expect(failed.stderr).toMatch(/registry-auth|docker login/);
   });
 });
-
-async function findSkipReason(): Promise<string | undefined> {
-  let docker: Docker;
-  try {
-    docker = (await connectDockerEngine()).docker;
-  } catch (error) {
-    return `no Docker engine (${(error as Error).message}); start one with: eval "$(test/support/docker/start-dockerd.sh)"`;
-  }
-  try {
-    await docker.getImage(BASE_IMAGE).inspect();
-  } catch {
-    return `base image ${BASE_IMAGE} is missing; build it with: test/support/docker/make-base-image.sh`;
-  }
-  if (!findRegistryBinary()) return 'docker-registry is not installed (apt-get install docker-registry)';
-  return undefined;
-}
 
 async function bentoc(args: string[], env: NodeJS.ProcessEnv, options: { allowFailure?: boolean } = {}) {
   try {
