@@ -1,6 +1,7 @@
 import type { ApiSpec, ModelSpec } from '../../../runtime-template/contract.js';
 import type { DiagnosticBag } from '../../diagnostics/index.js';
 import type { ResolvedApi } from '../2-validate/index.js';
+import { resolveBatchAxes } from './batch-axes.js';
 import { bindInput } from './bind-input.js';
 import { exampleFor } from './example-for.js';
 
@@ -13,6 +14,8 @@ export function bindApi(api: ResolvedApi, models: Map<string, ModelSpec>, bag: D
   const input = bindInput(api, model, bag);
   if (model && api.output.type === 'json' && api.output.labels) checkLabels(api, model, api.output.labels, bag);
   const example = api.example ?? exampleFor(input);
+  // Axes matter only where bentoc itself concatenates and splits: a model API without a handler.
+  const axes = model && !api.handler ? resolveBatchAxes(api, model, bag) : undefined;
   return {
     name: api.name,
     route: api.route,
@@ -20,7 +23,7 @@ export function bindApi(api: ResolvedApi, models: Map<string, ModelSpec>, bag: D
     handler: api.handler?.key,
     input,
     output: api.output,
-    batch: api.batch,
+    batch: axes ? { ...api.batch, axes } : api.batch,
     ...(example !== undefined ? { example } : {}),
   };
 }
