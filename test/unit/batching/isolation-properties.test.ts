@@ -34,7 +34,7 @@ type Scenario = typeof scenario extends fc.Arbitrary<infer T> ? T : never;
 type Make = (s: Scenario, clock: FakeClock, execute: (items: Item[]) => Promise<string[]>) => Dispatcher<Item, string>;
 
 /** Lone batches of different sizes, far apart, so CORK's cost model has learned the timing before the mix starts. */
-const WARM_UP = [1, 6, 2, 5, 3, 4, 1, 6, 2, 5].map((rows) => ({ gapMs: 500, key: 'a', rows }));
+const WARM_UP = [1, 6, 2, 5, 3, 4, 1, 6, 2, 5].map((rows) => ({ gapMs: 500, key: 'a' as const, rows }));
 
 async function check(s: Scenario, make: Make, maxLatencyMs?: number): Promise<void> {
   const clock = createFakeClock();
