@@ -28,17 +28,24 @@ export function inferBatchAxes(model: ModelSpec): BatchAxes {
   return axes;
 }
 
-/** The symbolic dim found in at least one input and one output; by name, then by how many tensors carry it. */
+/**
+ * The symbolic dim that inputs and outputs share and that is most likely the batch: one named like a batch
+ * (`batch`, `N`, …), else one leading some input. A shared symbol elsewhere (a sequence length, say) is taken only
+ * when no input has a dynamic leading dim to fall back on: batching along `seq` would mix requests' sequences.
+ */
 function pickSharedSymbol(model: ModelSpec): string | undefined {
   const symbols = (tensors: TensorSpec[]) => new Set(tensors.flatMap((t) => t.shape.filter((d): d is string => typeof d === 'string')));
   const inOutputs = symbols(model.outputs);
   const shared = [...symbols(model.inputs)].filter((symbol) => inOutputs.has(symbol));
   const all = [...model.inputs, ...model.outputs];
   const carriers = (symbol: string) => all.filter((t) => t.shape.includes(symbol)).length;
-  const firstAxis = (symbol: string) => Math.min(...all.map((t) => t.shape.indexOf(symbol)).filter((i) => i >= 0));
-  shared.sort((a, b) =>
-    Number(BATCH_NAMES.test(b)) - Number(BATCH_NAMES.test(a)) || carriers(b) - carriers(a) || firstAxis(a) - firstAxis(b));
-  return shared[0];
+  const byCarriers = (list: string[]) => [...list].sort((a, b) => carriers(b) - carriers(a))[0];
+  const named = byCarriers(shared.filter((symbol) => BATCH_NAMES.test(symbol)));
+  if (named !== undefined) return named;
+  const leading = byCarriers(shared.filter((symbol) => model.inputs.some((input) => input.shape[0] === symbol)));
+  if (leading !== undefined) return leading;
+  if (model.inputs.some((input) => input.shape.length > 0 && isDynamic(input.shape[0]!))) return undefined;
+  return byCarriers(shared);
 }
 
 /** The API's batch axes: inferred, then `batch.axes` applied; reports bad overrides and unbatchable outputs. */
