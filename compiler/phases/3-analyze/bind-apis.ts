@@ -16,6 +16,12 @@ export function bindApi(api: ResolvedApi, models: Map<string, ModelSpec>, bag: D
   const example = api.example ?? exampleFor(input);
   // Axes matter only where bentoc itself concatenates and splits: a model API without a handler.
   const axes = model && !api.handler ? resolveBatchAxes(api, model, bag) : undefined;
+  if (api.batchAxes && !axes) {
+    bag.add('batch_axis_invalid', `API \`${api.name}\` sets \`batch.axes\`, but bentoc batches tensors only for an API that runs a model without a handler`, {
+      span: api.locateValue(['batch', 'axes']),
+      hint: api.handler ? 'a batched handler receives the list of inputs and builds its own batch: remove `axes`' : 'remove `axes`',
+    });
+  }
   return {
     name: api.name,
     route: api.route,
