@@ -29,7 +29,8 @@ export function startReplica(name: string, tag: string, port: number, home: stri
   let output = '';
   child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
   child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
-  const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+  // 'close', not 'exit': it comes after the pipes are drained, so logs() then holds the server's last lines.
+  const exited = new Promise<number | null>((done) => child.once('close', (code) => done(code)));
   return {
     name,
     port,
