@@ -25,8 +25,8 @@ const skipReason = haproxy ? undefined : 'haproxy is not installed (apt-get inst
 declareSkipOrFail('fleet e2e', skipReason);
 
 describe.skipIf(skipReason !== undefined)('a fleet of replicas behind a load balancer', () => {
-  const work = mkdtempSync(join(tmpdir(), 'bentoc-fleet-'));
-  const home = join(work, 'home');
+  let work = '';
+  let home = '';
   const replicas = new Map<string, Replica>();
   const gone: Replica[] = [];
   const slots: { name: string; port: number }[] = [];
@@ -34,6 +34,9 @@ describe.skipIf(skipReason !== undefined)('a fleet of replicas behind a load bal
   const tags: string[] = [];
 
   beforeAll(async () => {
+    // Made here, not in the describe body, which runs even when the suite is skipped.
+    work = mkdtempSync(join(tmpdir(), 'bentoc-fleet-'));
+    home = join(work, 'home');
     // Two versions of one service: same model, different description, so different bento versions.
     for (const description of ['version one', 'version two']) {
       const project = join(work, description.replace(' ', '-'));
@@ -58,7 +61,7 @@ describe.skipIf(skipReason !== undefined)('a fleet of replicas behind a load bal
     await Promise.all([...replicas.values()].map((r) => r.exited));
     await balancer?.stop();
     for (const replica of [...replicas.values(), ...gone]) replica.cleanUp();
-    rmSync(work, { recursive: true, force: true });
+    if (work) rmSync(work, { recursive: true, force: true });
   });
 
   it('replaces every replica with a new version under load without a failed request; old ones drain and exit 0', async () => {

@@ -31,11 +31,13 @@ describe.skipIf(skipReason !== undefined)('bentoc containerize --push (real regi
   let env: NodeJS.ProcessEnv;
   let reference = '';
   let events: Array<Record<string, unknown>> = [];
-  const work = mkdtempSync(join(tmpdir(), 'bentoc-push-'));
+  let work = '';
   const images = new Set<string>();
   let container: Docker.Container | undefined;
 
   beforeAll(async () => {
+    // Made here, not in the describe body, which runs even when the suite is skipped.
+    work = mkdtempSync(join(tmpdir(), 'bentoc-push-'));
     docker = (await connectDockerEngine()).docker;
     registry = await startRegistry(findRegistryBinary()!);
     reference = `${registry.host}/bentoc-e2e/iris:${process.pid}`;
@@ -60,7 +62,7 @@ describe.skipIf(skipReason !== undefined)('bentoc containerize --push (real regi
     await container?.remove({ force: true }).catch(() => undefined);
     for (const image of images) await docker?.getImage(image).remove({ force: true }).catch(() => undefined);
     await registry?.stop();
-    rmSync(work, { recursive: true, force: true });
+    if (work) rmSync(work, { recursive: true, force: true });
   });
 
   it('reports layer progress and ends with the digest the registry stored', async () => {
