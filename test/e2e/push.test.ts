@@ -5,12 +5,13 @@
  * `docker-registry` (`.ci/run` installs it); skipped locally without them, failing under CI=true.
  */
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import type Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { connectDockerEngine } from '../../compiler/image/docker-engine.js';
 import { findRegistryBinary, REGISTRY_PASSWORD, REGISTRY_USER, startRegistry, type LocalRegistry } from '../support/docker-registry.js';
 import { makeProjectFrom } from '../support/iris-project.js';
@@ -78,16 +79,30 @@ describe.skipIf(skipReason !== undefined)('bentoc containerize --push (real regi
     expect(res.headers.get('docker-content-digest')).toBe(last.digest);
   });
 
-  it('pulls the image back by digest and serves a prediction from it', async () => {
+  it('pulls the image back by digest and serves from it under the Deployment\'s security settings', async () => {
     const pinned = String(events.at(-1)!.pinned);
     for (const image of images) await docker.getImage(image).remove({ force: true }).catch(() => undefined);
     images.add(pinned);
     const stream = await docker.pull(pinned, { authconfig: { username: REGISTRY_USER, password: REGISTRY_PASSWORD, serveraddress: registry.host } });
     await new Promise((done, fail) => docker.modem.followProgress(stream, (error: Error | null) => (error ? fail(error) : done(undefined))));
+    // What `bentoc deploy --image <pinned>` tells Kubernetes, applied the way a kubelet would on this engine.
+    await bentoc(['deploy', 'iris_classifier:latest', '--image', pinned, '-o', join(work, 'k8s')], env);
+    const deployment = parse(readFileSync(join(work, 'k8s', 'deployment.yaml'), 'utf8'));
+    const spec = deployment.spec.template.spec.containers[0];
+    const security = spec.securityContext;
+    expect(spec.image).toBe(pinned);
     container = await docker.createContainer({
-      Image: pinned,
+      Image: spec.image,
+      User: `${security.runAsUser}:${security.runAsGroup}`,
       ExposedPorts: { '5000/tcp': {} },
-      HostConfig: { PortBindings: { '5000/tcp': [{ HostIp: '127.0.0.1', HostPort: '' }] } },
+      HostConfig: {
+        PortBindings: { '5000/tcp': [{ HostIp: '127.0.0.1', HostPort: '' }] },
+        ReadonlyRootfs: security.readOnlyRootFilesystem,
+        CapDrop: security.capabilities.drop,
+        SecurityOpt: security.allowPrivilegeEscalation === false ? ['no-new-privileges'] : [],
+        Tmpfs: Object.fromEntries(spec.volumeMounts.map((m: { mountPath: string }) => [m.mountPath, 'rw,size=64m'])),
+        Memory: 2 ** 20 * Number(/^(\d+)Mi$/.exec(spec.resources.limits.memory)![1]),
+      },
     });
     await container.start();
     const port = (await container.inspect()).NetworkSettings.Ports['5000/tcp']![0]!.HostPort;
