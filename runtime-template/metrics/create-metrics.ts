@@ -15,6 +15,13 @@ export interface RuntimeMetrics {
   shed: Counter<'api'>;
   estimatedBatchTime: Gauge<'api'>;
   requestsInFlight: Gauge<'api'>;
+  /** The counter an API's route keeps for bento_requests_in_flight; the gauge reads it at scrape time. */
+  trackInFlight(api: string): InFlightCount;
+}
+
+/** Requests of one API received and not yet answered. */
+export interface InFlightCount {
+  count: number;
 }
 
 /** What a dispatcher reports per outbound batch and per shed request; all times in seconds. */
@@ -33,6 +40,7 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Runti
   const registry = new Registry();
   if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry });
   const registers = [registry];
+  const inFlight = new Map<string, InFlightCount>();
   return {
     registry,
     requests: new Counter({
@@ -93,7 +101,16 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Runti
       help: 'Requests received and not yet answered (queued or running), by API',
       labelNames: ['api'],
       registers,
+      collect() {
+        for (const [api, counter] of inFlight) this.set({ api }, counter.count);
+      },
     }),
+    trackInFlight(api) {
+      // Registered at start-up, so the series reads 0 before the first request rather than being absent.
+      const counter = { count: 0 };
+      inFlight.set(api, counter);
+      return counter;
+    },
   };
 }
 
