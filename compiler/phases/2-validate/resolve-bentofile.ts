@@ -77,6 +77,7 @@ export function resolveBentofile(loaded: LoadedBentofile & { data: RawBentofile 
       device: raw.runtime?.device ?? 'auto',
       bodyLimitBytes: parseSize(raw.runtime?.body_limit) ?? defaults.bodyLimitBytes,
       requestTimeoutMs: raw.runtime?.request_timeout_ms ?? defaults.requestTimeoutMs,
+      grpcPort: raw.runtime?.grpc_port ?? defaults.grpcPort,
     },
     docker: {
       baseImage: docker.base_image ?? (gpu ? defaults.gpuBaseImage : defaults.baseImage),
