@@ -17,7 +17,8 @@ export function decodeTensorBytes(declared: DeclaredTensor, bytes: Uint8Array, w
     throw errors.shapeMismatch(`${field} ${where}`, `[${dims.join(', ')}] × ${declared.datatype} = ${expected} bytes`, `${bytes.byteLength} bytes`);
   }
   // A copy at offset 0: typed arrays need aligned offsets, and the tensor must own its buffer (it is transferred).
-  const buffer = bytes.slice().buffer;
+  // (`new Uint8Array(view)` copies; a Buffer's `slice` would not.)
+  const buffer = new Uint8Array(bytes).buffer;
   const data = viewAs(dtype, buffer);
   if (dtype === 'bool') {
     const bad = (data as Uint8Array).findIndex((value) => value > 1);
