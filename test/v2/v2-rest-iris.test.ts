@@ -4,7 +4,7 @@ import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../support/cli.js';
 import { makeProjectFrom } from '../support/iris-project.js';
-import { buildAndServe, type ServedSample } from './support/serve-sample.js';
+import { buildAndServe, jsonOf, type ServedSample } from './support/serve-sample.js';
 
 const ROWS = [[5.1, 3.5, 1.4, 0.2], [6.7, 3.0, 5.2, 2.3], [5.9, 3.0, 4.2, 1.5]];
 
@@ -39,9 +39,9 @@ describe('v2 REST on the iris sample', () => {
   it('answers health, server and model metadata', async () => {
     expect((await fetch(`${url}/v2/health/live`)).status).toBe(200);
     expect((await fetch(`${url}/v2/health/ready`)).status).toBe(200);
-    const server = await (await fetch(`${url}/v2`)).json();
+    const server = await jsonOf(fetch(`${url}/v2`));
     expect(server).toMatchObject({ name: 'iris_classifier', extensions: ['binary_tensor_data'] });
-    const model = await (await fetch(`${url}/v2/models/iris`)).json();
+    const model = await jsonOf(fetch(`${url}/v2/models/iris`));
     expect(model).toEqual({
       name: 'iris',
       versions: [server.version],
@@ -49,12 +49,12 @@ describe('v2 REST on the iris sample', () => {
       inputs: [{ name: 'input', datatype: 'FP32', shape: [-1, 4] }],
       outputs: [{ name: 'probabilities', datatype: 'FP32', shape: [-1, 3] }, { name: 'label', datatype: 'INT64', shape: [-1] }],
     });
-    expect(await (await fetch(`${url}/v2/models/iris/versions/${server.version}`)).json()).toEqual(model);
+    expect(await jsonOf(fetch(`${url}/v2/models/iris/versions/${server.version}`))).toEqual(model);
     expect((await fetch(`${url}/v2/models/iris/ready`)).status).toBe(200);
     expect((await fetch(`${url}/v2/models/iris/versions/nope/ready`)).status).toBe(404);
     const unknown = await fetch(`${url}/v2/models/nope`);
     expect(unknown.status).toBe(404);
-    expect((await unknown.json()).error).toContain('"nope"');
+    expect((await jsonOf(unknown)).error).toContain('"nope"');
   });
 
   it('infers with JSON tensors, flat or nested, equal to a direct onnxruntime call', async () => {
@@ -62,7 +62,7 @@ describe('v2 REST on the iris sample', () => {
     for (const data of [ROWS.flat(), ROWS]) {
       const response = await infer({ id: 'req-1', inputs: [{ name: 'input', shape: [3, 4], datatype: 'FP32', data }] });
       expect(response.status).toBe(200);
-      const body = await response.json();
+      const body = await jsonOf(response);
       expect(body).toMatchObject({ model_name: 'iris', id: 'req-1' });
       const [probabilities, label] = body.outputs;
       expect(probabilities).toMatchObject({ name: 'probabilities', datatype: 'FP32', shape: [3, 3] });
@@ -90,9 +90,9 @@ describe('v2 REST on the iris sample', () => {
   });
 
   it('answers the versioned route and the bento\'s native route alike', async () => {
-    const version = (await (await fetch(`${url}/v2`)).json()).version;
-    const v2 = await (await infer({ inputs: [{ name: 'input', shape: [1, 4], datatype: 'FP32', data: ROWS[1] }] }, undefined, `/v2/models/iris/versions/${version}/infer`)).json();
-    const native = await (await fetch(`${url}/predict`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify([ROWS[1]]) })).json();
+    const version = (await jsonOf(fetch(`${url}/v2`))).version;
+    const v2 = await jsonOf(infer({ inputs: [{ name: 'input', shape: [1, 4], datatype: 'FP32', data: ROWS[1] }] }, undefined, `/v2/models/iris/versions/${version}/infer`));
+    const native = await jsonOf(fetch(`${url}/predict`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify([ROWS[1]]) }));
     expect(v2.outputs[0].data).toEqual(Object.values(native[0].probabilities));
   });
 
@@ -119,7 +119,7 @@ describe('v2 REST on the iris sample', () => {
     for (const [name, body, status, mention] of cases) {
       const response = await infer(body);
       expect(response.status, name).toBe(status);
-      const error = await response.json();
+      const error = await jsonOf(response);
       expect(typeof error.error, name).toBe('string');
       expect(error.error, name).toContain(mention);
     }
