@@ -13,7 +13,6 @@ import type { DispatchError } from '../batching/dispatcher.js';
 import { ApiError, errors } from '../errors.js';
 import type { ApiPipeline } from '../execution/create-api-pipeline.js';
 import type { ModelPool } from '../model/create-model-pool.js';
-import { createBindTensorsShim, type BindTensors } from './bind-tensors-shim.js';
 import { toV2Datatype, toV2TensorMetadata, type V2Datatype } from './datatypes.js';
 import { fieldOf } from './declared-tensor.js';
 
@@ -24,9 +23,8 @@ export const V2_EXTENSIONS = ['binary_tensor_data'];
 export interface V2Model {
   name: string;
   spec: ModelSpec;
-  /** The pipeline whose dispatcher runs this model; undefined when only handlers run it. */
+  /** The pipeline whose dispatcher runs this model (a model API: it has `bindTensors`); undefined when only handlers run it. */
   pipeline?: ApiPipeline;
-  bind?: BindTensors;
 }
 
 export interface V2InferRequest {
@@ -75,9 +73,9 @@ export interface InferenceServiceOptions {
 export function createInferenceService({ config, pool, pipelines, isClosing }: InferenceServiceOptions): InferenceService {
   const version = config.service.version;
   const models = config.models.map((spec): V2Model => {
-    const direct = pipelines.filter((pipeline) => pipeline.api.model === spec.name && !pipeline.api.handler);
+    const direct = pipelines.filter((pipeline) => pipeline.api.model === spec.name && pipeline.bindTensors);
     const pipeline = direct.find((candidate) => candidate.api.input.type === 'ndarray') ?? direct[0];
-    return { name: spec.name, spec, pipeline, bind: pipeline ? createBindTensorsShim(spec) : undefined };
+    return { name: spec.name, spec, pipeline };
   });
   const byName = new Map(models.map((model) => [model.name, model]));
 
@@ -105,14 +103,15 @@ export function createInferenceService({ config, pool, pipelines, isClosing }: I
     }),
     refuseEarly: (model) => model.pipeline?.dispatcher.refuseEarly?.(1),
     async infer(model, request, signal, receivedAt) {
-      if (!model.pipeline || !model.bind) {
+      const bindTensors = model.pipeline?.bindTensors;
+      if (!model.pipeline || !bindTensors) {
         throw errors.invalidInput(`model "${model.name}"`, 'a model that an API runs directly', 'a model only handlers run', 'call its API route instead');
       }
       const selected = selectOutputs(model.spec, request.outputs);
-      checkDatatypes(model.spec, request.inputs);
+      checkNamesAndDatatypes(model.spec, request.inputs);
       if (isClosing()) throw errors.shuttingDown();
       if (!pool.isReady()) throw errors.notReady();
-      const { item, rows } = model.bind(request.inputs, fieldOf);
+      const { item, rows } = bindTensors(request.inputs, fieldOf);
       const outcome = await model.pipeline.dispatcher.submit(item, rows, signal, receivedAt);
       if (!outcome.ok) throw outcome.error;
       const values = outcome.value as Record<string, TensorValue>;
@@ -131,8 +130,14 @@ export function createInferenceService({ config, pool, pipelines, isClosing }: I
   };
 }
 
-/** Says the protocol's datatype names when a tensor's datatype is not the model input's. */
-function checkDatatypes(model: ModelSpec, inputs: Record<string, TensorValue>): void {
+/**
+ * What the protocol's clients get wrong most, said in its terms before the binder's full check: a tensor name
+ * the model does not have (rather than "input x missing"), and datatype names.
+ */
+function checkNamesAndDatatypes(model: ModelSpec, inputs: Record<string, TensorValue>): void {
+  const names = model.inputs.map((input) => input.name);
+  const unknown = Object.keys(inputs).find((name) => !names.includes(name));
+  if (unknown !== undefined) throw errors.invalidInput(fieldOf(unknown), `one of the model inputs ${names.join(', ')}`, 'an unknown input');
   for (const spec of model.inputs) {
     const got = inputs[spec.name];
     if (got && got.dtype !== spec.dtype) {
