@@ -1,10 +1,10 @@
 /** `POST <route>` per API: media type → parse → dispatcher → format. */
-import type { FastifyInstance, FastifyReply } from 'fastify';
-import { errors, type ApiError } from '../errors.js';
+import type { FastifyInstance } from 'fastify';
+import { errors } from '../errors.js';
 import type { ApiPipeline } from '../execution/create-api-pipeline.js';
-import type { Outcome } from '../execution/outcome.js';
 import type { ModelPool } from '../model/create-model-pool.js';
 import { isAcceptedMediaType, toMediaType } from './media-type.js';
+import { onReplyClosed, submitWithDeadline } from './submit-with-deadline.js';
 
 export interface ApiRouteOptions {
   pool: ModelPool;
@@ -38,39 +38,13 @@ export function registerApiRoute(app: FastifyInstance, pipeline: ApiPipeline, op
       request.body = undefined;
       // reply.elapsedTime runs from the request's arrival; latency bounds count from there, not from now.
       const receivedAt = performance.now() - reply.elapsedTime;
-      const submit: Submit = (signal) => dispatcher.submit(item, rows, signal, receivedAt);
-      const outcome = await submitWithTimeout(submit, reply, options.requestTimeoutMs);
+      // Aborted when the client disconnects or the timeout passes, so a dispatcher can drop the item from its
+      // queue instead of spending a model call on an answer nobody reads.
+      const submit = (signal: AbortSignal) => dispatcher.submit(item, rows, signal, receivedAt);
+      const outcome = await submitWithDeadline(submit, options.requestTimeoutMs, onReplyClosed(reply));
       if (!outcome.ok) throw outcome.error;
       const formatted = output.format(outcome.value);
       return reply.type(formatted.contentType).send(formatted.body);
     },
   });
-}
-
-type Submit = (signal: AbortSignal) => Promise<Outcome>;
-
-/**
- * Aborts the item when the client disconnects or the timeout passes, so a dispatcher can drop it from its queue
- * instead of spending a model call on an answer nobody reads.
- */
-async function submitWithTimeout(submit: Submit, reply: FastifyReply, timeoutMs: number): Promise<Outcome> {
-  const controller = new AbortController();
-  const onClose = () => {
-    if (!reply.raw.writableFinished) controller.abort();
-  };
-  reply.raw.once('close', onClose);
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      const error: ApiError = errors.timeout(timeoutMs);
-      controller.abort(error);
-      reject(error);
-    }, timeoutMs);
-  });
-  try {
-    return await Promise.race([submit(controller.signal), timedOut]);
-  } finally {
-    clearTimeout(timer);
-    reply.raw.off('close', onClose);
-  }
 }

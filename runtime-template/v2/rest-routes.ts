@@ -8,7 +8,7 @@ import { toApiError } from '../http/error-handling.js';
 import { errors } from '../errors.js';
 import { V2_EXTENSIONS, type InferenceService } from './inference-service.js';
 import { formatRestInferResponse, HEADER_LENGTH, parseRestInferBody } from './rest-infer-body.js';
-import { submitWithDeadline } from './submit-with-deadline.js';
+import { onReplyClosed, submitWithDeadline } from '../http/submit-with-deadline.js';
 
 export interface V2RestOptions {
   service: InferenceService;
@@ -71,13 +71,7 @@ async function infer(service: InferenceService, request: FastifyRequest, reply: 
   const parsed = parseRestInferBody(body, Array.isArray(header) ? header[0] : header);
   request.body = undefined;
   const receivedAt = performance.now() - reply.elapsedTime;
-  const result = await submitWithDeadline((signal) => service.infer(model, parsed, signal, receivedAt), timeoutMs, (abort) => {
-    const onClose = () => {
-      if (!reply.raw.writableFinished) abort();
-    };
-    reply.raw.once('close', onClose);
-    return () => reply.raw.off('close', onClose);
-  });
+  const result = await submitWithDeadline((signal) => service.infer(model, parsed, signal, receivedAt), timeoutMs, onReplyClosed(reply));
   const formatted = formatRestInferResponse(result, parsed.binaryOutput);
   if (formatted.headerLength !== undefined) reply.header(HEADER_LENGTH, String(formatted.headerLength));
   return reply.type(formatted.contentType).send(formatted.body);

@@ -108,4 +108,20 @@ describe('v2 gRPC on the iris sample', () => {
     const metrics = await (await fetch(`${served.server.url}/metrics`)).text();
     expect(metrics).toMatch(/bento_http_requests_total\{route="\/inference.GRPCInferenceService\/ModelInfer",method="GRPC",status="400"\} 11/);
   });
+
+  it('drains on SIGTERM with gRPC calls in flight: each answered or refused as UNAVAILABLE, exit 0', async () => {
+    const request = { model_name: 'iris', inputs: [{ name: 'input', datatype: 'FP32', shape: [3, 4], contents: { fp32_contents: ROWS.flat() } }] };
+    const calls = Array.from({ length: 20 }, () => client.call('ModelInfer', request).then(
+      (response) => ({ ok: true, values: response.outputs[0].contents.fp32_contents as number[] }),
+      (error: { code: number }) => ({ ok: false, code: error.code }),
+    ));
+    const code = await served.server.stop();
+    const results = await Promise.all(calls);
+    expect(code).toBe(0);
+    for (const result of results) {
+      if (result.ok) expect((result as { values: number[] }).values).toEqual(expected.probabilities);
+      else expect((result as { code: number }).code).toBe(status.UNAVAILABLE);
+    }
+    expect(served.server.logs()).toContain('"msg":"stopped"');
+  });
 });
