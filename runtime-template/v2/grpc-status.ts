@@ -1,6 +1,5 @@
 /** An error on the request path as a gRPC status: the HTTP status it would get, mapped the way gRPC gateways do. */
-import { status as Status, Metadata } from '@grpc/grpc-js';
-import type { ServerErrorResponse } from '@grpc/grpc-js/build/src/server-call.js';
+import { status as Status, Metadata, type ServerErrorResponse } from '@grpc/grpc-js';
 import type { ApiError } from '../errors.js';
 
 const BY_HTTP_STATUS: Record<number, Status> = {

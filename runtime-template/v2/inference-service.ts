@@ -7,6 +7,7 @@
  * Mapping: each artifact is a v2 model of the same name, at the bento's version. It is served through the first
  * API that runs it without a handler, preferring an `ndarray` API (image, dataframe and json model APIs feed the
  * same tensors to the same dispatcher). A model that only handlers run is listed, and its infer answers 400.
+ * The serving API's name finds the model too, unless an artifact has that name.
  */
 import type { ModelSpec, RuntimeConfig, TensorValue } from '../contract.js';
 import type { DispatchError } from '../batching/dispatcher.js';
@@ -78,6 +79,8 @@ export function createInferenceService({ config, pool, pipelines, isClosing }: I
     return { name: spec.name, spec, pipeline };
   });
   const byName = new Map(models.map((model) => [model.name, model]));
+  // An API's name also finds the model it serves (`/v2/models/predict`), unless an artifact has that name.
+  for (const model of models) if (model.pipeline && !byName.has(model.pipeline.api.name)) byName.set(model.pipeline.api.name, model);
 
   return {
     name: config.service.name,

@@ -44,6 +44,11 @@ async function plugin(v2: FastifyInstance, { service, requestTimeoutMs, bodyLimi
     return reply.code(ready ? 200 : 400).send({ ready });
   });
 
+  // Triton's repository index (read-only here: a bento's models are fixed), which some clients list models with.
+  v2.post('/repository/index', async () =>
+    service.models.map((model) => ({ name: model.name, version: service.version, state: model.pipeline && service.isReady() ? 'READY' : 'UNAVAILABLE' })),
+  );
+
   const find = (request: FastifyRequest) => modelOf(service, request);
   for (const base of ['/models/:model', '/models/:model/versions/:version']) {
     v2.get(base, async (request) => service.modelMetadata(find(request)));

@@ -51,6 +51,12 @@ describe('v2 REST on the iris sample', () => {
     });
     expect(await jsonOf(fetch(`${url}/v2/models/iris/versions/${server.version}`))).toEqual(model);
     expect((await fetch(`${url}/v2/models/iris/ready`)).status).toBe(200);
+    // The API's name finds the model it serves; Triton's repository index lists the models.
+    expect(await jsonOf(fetch(`${url}/v2/models/predict`))).toEqual(model);
+    expect(await jsonOf(fetch(`${url}/v2/repository/index`, { method: 'POST' }))).toEqual([{ name: 'iris', version: server.version, state: 'READY' }]);
+    // The API's name finds the model it serves; Triton's repository index lists the models.
+    expect(await jsonOf(fetch(`${url}/v2/models/predict`))).toEqual(model);
+    expect(await jsonOf(fetch(`${url}/v2/repository/index`, { method: 'POST' }))).toEqual([{ name: 'iris', version: server.version, state: 'READY' }]);
     expect((await fetch(`${url}/v2/models/iris/versions/nope/ready`)).status).toBe(404);
     const unknown = await fetch(`${url}/v2/models/nope`);
     expect(unknown.status).toBe(404);
