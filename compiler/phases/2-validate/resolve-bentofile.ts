@@ -24,6 +24,14 @@ export function resolveBentofile(loaded: LoadedBentofile & { data: RawBentofile 
     });
   }
 
+  const port = raw.runtime?.port ?? defaults.port;
+  if (raw.runtime?.grpc_port !== undefined && raw.runtime.grpc_port === port) {
+    bag.add('invalid_value', `\`runtime.grpc_port\` is ${port}, the HTTP port too`, {
+      span: at(['runtime', 'grpc_port']),
+      hint: `the gRPC service needs a port of its own (8001 is the protocol's usual one), or 0 to turn it off`,
+    });
+  }
+
   const artifacts = (raw.artifacts ?? []).map((artifact, i) => ({
     name: artifact.name,
     path: inProject(artifact.path, ['artifacts', i, 'path']),
