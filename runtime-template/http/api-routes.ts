@@ -1,10 +1,11 @@
 /** `POST <route>` per API: media type → parse → dispatcher → format. */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { errors } from '../errors.js';
 import type { ApiPipeline } from '../execution/create-api-pipeline.js';
+import type { Outcome } from '../execution/outcome.js';
 import type { ModelPool } from '../model/create-model-pool.js';
 import { isAcceptedMediaType, toMediaType } from './media-type.js';
-import { onReplyClosed, submitWithDeadline } from './submit-with-deadline.js';
+import { RequestCancel } from './request-cancel.js';
 
 export interface ApiRouteOptions {
   pool: ModelPool;
@@ -38,13 +39,48 @@ export function registerApiRoute(app: FastifyInstance, pipeline: ApiPipeline, op
       request.body = undefined;
       // reply.elapsedTime runs from the request's arrival; latency bounds count from there, not from now.
       const receivedAt = performance.now() - reply.elapsedTime;
-      // Aborted when the client disconnects or the timeout passes, so a dispatcher can drop the item from its
-      // queue instead of spending a model call on an answer nobody reads.
-      const submit = (signal: AbortSignal) => dispatcher.submit(item, rows, signal, receivedAt);
-      const outcome = await submitWithDeadline(submit, options.requestTimeoutMs, onReplyClosed(reply));
+      const submit: Submit = (cancel) => dispatcher.submit(item, rows, cancel, receivedAt);
+      const outcome = await submitWithTimeout(submit, reply, options.requestTimeoutMs);
       if (!outcome.ok) throw outcome.error;
       const formatted = output.format(outcome.value);
       return reply.type(formatted.contentType).send(formatted.body);
     },
+  });
+}
+
+type Submit = (cancel: RequestCancel) => Promise<Outcome>;
+
+/**
+ * Cancels the item when the client disconnects or the timeout passes, so a dispatcher can drop it from its queue
+ * instead of spending a model call on an answer nobody reads. One promise, one timer, one listener per request.
+ */
+function submitWithTimeout(submit: Submit, reply: FastifyReply, timeoutMs: number): Promise<Outcome> {
+  const cancel = new RequestCancel();
+  const response = reply.raw;
+  const onClose = (): void => {
+    if (!response.writableFinished) cancel.abort();
+  };
+  response.once('close', onClose);
+  return new Promise<Outcome>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      cancel.abort();
+      reject(errors.timeout(timeoutMs));
+    }, timeoutMs);
+    const settle = (): void => {
+      clearTimeout(timer);
+      response.off('close', onClose);
+    };
+    const fail = (error: unknown): void => {
+      settle();
+      reject(error);
+    };
+    try {
+      submit(cancel).then((outcome) => {
+        settle();
+        resolve(outcome);
+      }, fail);
+    } catch (error) {
+      fail(error);
+    }
   });
 }

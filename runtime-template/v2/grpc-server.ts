@@ -12,7 +12,7 @@ import type { RuntimeMetrics } from '../metrics/create-metrics.js';
 import { decodeModelInferRequest, encodeModelInferResponse, type ModelInferRequest } from './grpc-infer-message.js';
 import { toGrpcError } from './grpc-status.js';
 import { V2_EXTENSIONS, type InferenceService } from './inference-service.js';
-import { submitWithDeadline } from '../http/submit-with-deadline.js';
+import { submitWithDeadline } from './submit-with-deadline.js';
 
 export interface GrpcServerOptions {
   service: InferenceService;

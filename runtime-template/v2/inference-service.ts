@@ -10,7 +10,7 @@
  * The serving API's name finds the model too, unless an artifact has that name.
  */
 import type { ModelSpec, RuntimeConfig, TensorValue } from '../contract.js';
-import type { DispatchError } from '../batching/dispatcher.js';
+import type { CancelSignal, DispatchError } from '../batching/dispatcher.js';
 import { ApiError, errors } from '../errors.js';
 import type { ApiPipeline } from '../execution/create-api-pipeline.js';
 import type { ModelPool } from '../model/create-model-pool.js';
@@ -61,7 +61,7 @@ export interface InferenceService {
   /** Whether a request for this model would be refused now (overload), before its body is decoded. */
   refuseEarly(model: V2Model): DispatchError | undefined;
   /** Checks the tensors against the model's signature (400 naming the tensor), then batches and runs them. */
-  infer(model: V2Model, request: V2InferRequest, signal: AbortSignal, receivedAt: number): Promise<V2InferResult>;
+  infer(model: V2Model, request: V2InferRequest, signal: CancelSignal, receivedAt: number): Promise<V2InferResult>;
 }
 
 export interface InferenceServiceOptions {

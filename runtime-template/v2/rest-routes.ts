@@ -8,7 +8,7 @@ import { toApiError } from '../http/error-handling.js';
 import { errors } from '../errors.js';
 import { V2_EXTENSIONS, type InferenceService } from './inference-service.js';
 import { formatRestInferResponse, HEADER_LENGTH, parseRestInferBody } from './rest-infer-body.js';
-import { onReplyClosed, submitWithDeadline } from '../http/submit-with-deadline.js';
+import { onReplyClosed, submitWithDeadline } from './submit-with-deadline.js';
 
 export interface V2RestOptions {
   service: InferenceService;
