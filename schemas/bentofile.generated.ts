@@ -205,6 +205,10 @@ export interface Runtime {
    */
   body_limit?: number | string;
   request_timeout_ms?: number;
+  /**
+   * Port of the Open Inference Protocol (KServe v2) gRPC service; 0 turns it off. The v2 REST routes are always on the HTTP port.
+   */
+  grpc_port?: number;
 }
 export interface Docker {
   base_image?: string;

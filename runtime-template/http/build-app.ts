@@ -20,6 +20,7 @@ import { acceptsMultipart } from './media-type.js';
 import { registerMultipart } from './multipart.js';
 import { registerHealthRoutes } from './health-routes.js';
 import { registerMetrics } from './metrics-routes.js';
+import { registerOpenInference } from '../v2/register-open-inference.js';
 
 export interface BuildAppOptions {
   /** Folder holding `openapi.json` and `static/swagger-ui/`: the bento directory. */
@@ -96,6 +97,8 @@ export function buildApp(config: RuntimeConfig, pool: ModelPool, options: BuildA
     registerApiRoute(app, pipeline, { pool, requestTimeoutMs, bodyLimitBytes, inFlight: metrics.trackInFlight(pipeline.api.name) });
     return pipeline.dispatcher;
   });
+  // The Open Inference Protocol (KServe v2) on the same pipelines, so its requests batch with the routes' own.
+  registerOpenInference(app, { config, pool, pipelines, isClosing: () => closing });
   app.addHook('onClose', async () => {
     await Promise.all(dispatchers.map((dispatcher) => dispatcher.drain()));
   });

@@ -12,9 +12,11 @@ export interface ShutdownOptions {
   logger: Logger;
   /** Give up draining after this many ms and exit 1; past the request timeout nothing is worth waiting for. */
   graceMs: number;
+  /** Stops the gRPC server taking calls and waits for those in flight (none running: undefined). */
+  drainGrpc?: () => Promise<void> | undefined;
 }
 
-export function installShutdown({ app, pool, logger, graceMs }: ShutdownOptions): void {
+export function installShutdown({ app, pool, logger, graceMs, drainGrpc }: ShutdownOptions): void {
   let stopping = false;
   const stop = async (signal: NodeJS.Signals) => {
     if (stopping) {
@@ -30,7 +32,8 @@ export function installShutdown({ app, pool, logger, graceMs }: ShutdownOptions)
     }, graceMs);
     guard.unref();
     try {
-      await app.close();
+      // Both front doors close together; the dispatchers they share drain inside app.close().
+      await Promise.all([drainGrpc?.(), app.close()]);
       await pool.close();
       logger.info({ drainMs: Math.round(performance.now() - started) }, 'stopped');
       process.exit(0);

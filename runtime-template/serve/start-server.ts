@@ -1,4 +1,5 @@
 /** The main thread of a bento: load models in workers, serve HTTP, log "ready", drain on signals. */
+import { join } from 'node:path';
 import type { RuntimeConfig } from '../contract.js';
 import type { HandlerMap } from '../execution/create-api-pipeline.js';
 import { createMetrics } from '../metrics/create-metrics.js';
@@ -6,6 +7,7 @@ import { createLogger } from './create-logger.js';
 import { installShutdown } from './install-shutdown.js';
 import { openBento } from './open-bento.js';
 import { resolveListenOptions, USAGE, UsageError } from './listen-options.js';
+import type { RunningGrpcServer } from '../v2/grpc-server.js';
 
 export interface StartServerOptions {
   config: RuntimeConfig;
@@ -56,14 +58,22 @@ export async function startServer({ config, handlers, bundleUrl, argv, env }: St
   // Imported only now so the workers boot and load models while fastify's modules evaluate.
   const { buildApp } = await import('../http/build-app.js');
   const app = buildApp(config, pool, { bentoDir, handlers, logger, metrics });
-  installShutdown({ app, pool, logger, graceMs: config.runtime.requestTimeoutMs + 5_000 });
+  let grpc: RunningGrpcServer | undefined;
+  installShutdown({ app, pool, logger, graceMs: config.runtime.requestTimeoutMs + 5_000, drainGrpc: () => grpc?.drain() });
 
   try {
     // Listening before the models load lets /livez answer (and /readyz say 503) during a long load.
     await app.listen({ port: listen.port, host: listen.host, backlog: LISTEN_BACKLOG });
+    if (listen.grpcPort !== undefined) {
+      const { startGrpcServer } = await import('../v2/grpc-server.js');
+      const { requestTimeoutMs, bodyLimitBytes } = config.runtime;
+      const protoPath = join(bentoDir, 'proto', 'grpc_predict_v2.proto');
+      grpc = await startGrpcServer({ service: app.inference, protoPath, host: listen.host, port: listen.grpcPort, requestTimeoutMs, bodyLimitBytes, metrics, logger });
+    }
     await pool.ready;
   } catch (error) {
     logger.fatal({ err: error }, 'startup failed');
+    await grpc?.drain().catch(() => undefined);
     await app.close().catch(() => undefined);
     await pool.close().catch(() => undefined);
     process.exit(1);
@@ -73,7 +83,7 @@ export async function startServer({ config, handlers, bundleUrl, argv, env }: St
   const shownHost = listen.host === '0.0.0.0' || listen.host === '::' ? 'localhost' : listen.host;
   // performance.now() counts from process start, so this includes Node's own boot and the bundle's evaluation.
   logger.info(
-    { url: `http://${shownHost}:${port}`, port, host: listen.host, models: config.models.length, startToReadyMs: Math.round(performance.now()) },
+    { url: `http://${shownHost}:${port}`, port, grpcPort: grpc?.port, host: listen.host, models: config.models.length, startToReadyMs: Math.round(performance.now()) },
     'ready',
   );
 }

@@ -25,6 +25,14 @@ export function resolveBentofile(loaded: LoadedBentofile & { data: RawBentofile 
     });
   }
 
+  const port = raw.runtime?.port ?? defaults.port;
+  if (raw.runtime?.grpc_port !== undefined && raw.runtime.grpc_port === port) {
+    bag.add('invalid_value', `\`runtime.grpc_port\` is ${port}, the HTTP port too`, {
+      span: at(['runtime', 'grpc_port']),
+      hint: `the gRPC service needs a port of its own (8001 is the protocol's usual one), or 0 to turn it off`,
+    });
+  }
+
   const artifacts = (raw.artifacts ?? []).map((artifact, i) => ({
     name: artifact.name,
     path: inProject(artifact.path, ['artifacts', i, 'path']),
@@ -78,6 +86,7 @@ export function resolveBentofile(loaded: LoadedBentofile & { data: RawBentofile 
       device: raw.runtime?.device ?? 'auto',
       bodyLimitBytes: parseSize(raw.runtime?.body_limit) ?? defaults.bodyLimitBytes,
       requestTimeoutMs: raw.runtime?.request_timeout_ms ?? defaults.requestTimeoutMs,
+      grpcPort: raw.runtime?.grpc_port ?? defaults.grpcPort,
     },
     docker: {
       baseImage: docker.base_image ?? (gpu ? defaults.gpuBaseImage : defaults.baseImage),

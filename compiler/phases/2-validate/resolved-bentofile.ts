@@ -15,6 +15,8 @@ export const defaults = {
   threads: 0,
   bodyLimitBytes: 10 * 1024 * 1024,
   requestTimeoutMs: 60_000,
+  /** The Open Inference Protocol's gRPC port (Triton's and KServe's default); 0 turns gRPC off. */
+  grpcPort: 8001,
   /** Largest decoded image, in pixels (8K × 5K): bounds the memory one request can make the server allocate. */
   imageMaxPixels: 40_000_000,
   /** A pinned Node LTS image matching the bundle's target. */
