@@ -11,6 +11,9 @@ export interface RawBentofile {
    * Service name; normalised to lower case. Becomes the bento and image name.
    */
   service: string;
+  /**
+   * What the service does; shown in the docs (at most 16,384 characters).
+   */
   description?: string;
   /**
    * Free-form labels copied into the manifest and the image.
@@ -20,10 +23,14 @@ export interface RawBentofile {
   };
   /**
    * Globs of project files to copy into the bento (relative to the bentofile).
+   *
+   * @maxItems 1000
    */
   include?: string[];
   /**
    * Globs removed from `include`.
+   *
+   * @maxItems 1000
    */
   exclude?: string[];
   artifacts?: Artifact[];
@@ -151,6 +158,7 @@ export interface Output {
    * Class names, index order, for a classifier's outputs.
    *
    * @minItems 1
+   * @maxItems 100000
    */
   labels?: [string, ...string[]];
   /**
@@ -173,10 +181,16 @@ export interface Batch {
 }
 export interface Env {
   npm?: {
+    /**
+     * @maxItems 1000
+     */
     packages?: string[];
     infer?: boolean;
   };
   pip?: {
+    /**
+     * @maxItems 1000
+     */
     packages?: string[];
     requirements_txt?: string;
     infer?: boolean;
@@ -196,6 +210,9 @@ export interface Runtime {
 export interface Docker {
   base_image?: string;
   gpu?: boolean;
+  /**
+   * @maxItems 1000
+   */
   system_packages?: string[];
   env?: {
     [k: string]: string;

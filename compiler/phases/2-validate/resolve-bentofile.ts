@@ -2,6 +2,8 @@ import { isAbsolute, relative, resolve } from 'node:path';
 import type { Api, RawBentofile } from '../../../schemas/bentofile.generated.js';
 import { DiagnosticBag, didYouMean } from '../../diagnostics/index.js';
 import type { DocPath, LoadedBentofile } from '../1-load/load-bentofile.js';
+import { checkNpmPackages, checkPipPackages } from './check-packages.js';
+import { checkRoutes } from './check-routes.js';
 import { resolveInput, resolveOutput } from './resolve-input.js';
 import { defaults, type ResolvedApi, type ResolvedBentofile } from './resolved-bentofile.js';
 
@@ -27,23 +29,17 @@ export function resolveBentofile(loaded: LoadedBentofile & { data: RawBentofile 
   const artifacts = (raw.artifacts ?? []).map((artifact, i) => ({
     name: artifact.name,
     path: inProject(artifact.path, ['artifacts', i, 'path']),
-    span: at(['artifacts', i]),
+    span: at(['artifacts', i, 'path']),
   }));
   reportDuplicates(artifacts.map((a, i) => [a.name, ['artifacts', i, 'name']] as const), 'artifact', loaded, bag);
 
   const artifactNames = artifacts.map((a) => a.name);
   const apis = raw.apis.map((api, i) => resolveApi(api, i, loaded, bag, artifactNames));
   reportDuplicates(apis.map((a, i) => [a.name, ['apis', i, 'name']] as const), 'API', loaded, bag);
-  const routes = new Map<string, number>();
-  apis.forEach((api, i) => {
-    const first = routes.get(api.route);
-    if (first === undefined) routes.set(api.route, i);
-    else
-      bag.add('duplicate_route', `APIs \`${apis[first]!.name}\` and \`${api.name}\` both use route \`${api.route}\``, {
-        span: raw.apis[i]!.route ? at(['apis', i, 'route']) : at(['apis', i, 'name']),
-        hint: 'give one of them its own `route:`',
-      });
-  });
+  const routed = apis.map((api, i) => ({ name: api.name, route: api.route, at: ['apis', i, raw.apis[i]!.route ? 'route' : 'name'] }));
+  checkRoutes(routed, loaded, bag);
+  const npmPackages = checkNpmPackages(raw.env?.npm?.packages ?? [], loaded, bag);
+  checkPipPackages(raw.env?.pip?.packages ?? [], loaded, bag);
 
   // Globs stay globs; only their leading path is checked, so `../*.py` cannot reach outside the project.
   (raw.include ?? []).forEach((glob, i) => inProject(glob, ['include', i]));
@@ -61,7 +57,7 @@ export function resolveBentofile(loaded: LoadedBentofile & { data: RawBentofile 
     artifacts,
     apis,
     env: {
-      npm: { packages: raw.env?.npm?.packages ?? [], infer: raw.env?.npm?.infer ?? true },
+      npm: { packages: npmPackages, infer: raw.env?.npm?.infer ?? true },
       pip: {
         packages: pip?.packages ?? [],
         requirementsTxt: pip?.requirements_txt && inProject(pip.requirements_txt, ['env', 'pip', 'requirements_txt']),

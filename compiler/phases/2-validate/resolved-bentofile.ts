@@ -1,5 +1,6 @@
 import type { BatchSpec, Dim, Dtype, OutputSpec, RuntimeSettings } from '../../../runtime-template/contract.js';
 import type { SourceSpan } from '../../diagnostics/index.js';
+import type { DeclaredNpmPackage } from './check-packages.js';
 
 /** Defaults for everything a bentofile may leave out; the rest of the compiler sees only resolved values. */
 export const defaults = {
@@ -112,7 +113,7 @@ export interface ResolvedBentofile {
   artifacts: ResolvedArtifact[];
   apis: ResolvedApi[];
   env: {
-    npm: { packages: string[]; infer: boolean };
+    npm: { packages: DeclaredNpmPackage[]; infer: boolean };
     pip: { packages: string[]; requirementsTxt?: string; infer: boolean; span?: SourceSpan };
   };
   runtime: RuntimeSettings;

@@ -67,6 +67,26 @@ function reportError(loaded: LoadedBentofile, bag: DiagnosticBag, error: ErrorOb
       });
       return;
     }
+    case 'maxLength':
+    case 'maxItems':
+    case 'maxProperties': {
+      const limit = Number(error.params.limit);
+      const unit = { maxLength: 'characters', maxItems: 'entries', maxProperties: 'keys' }[error.keyword];
+      if (error.propertyName !== undefined) {
+        bag.add('invalid_value', `a key of \`${where}\` has ${error.propertyName.length.toLocaleString('en-US')} characters; at most ${limit} are allowed`, {
+          span: loaded.locate([...path, error.propertyName], { key: true }),
+        });
+        return;
+      }
+      const size = typeof error.data === 'string' ? error.data.length : Array.isArray(error.data) ? error.data.length : Object.keys(error.data as object).length;
+      bag.add('invalid_value', `\`${where}\` has ${size.toLocaleString('en-US')} ${unit}; at most ${limit.toLocaleString('en-US')} are allowed`, {
+        span: loaded.locate(path),
+        hint: error.keyword === 'maxLength' ? 'keep long text in a project file (e.g. README.md); the bentofile carries a short summary' : undefined,
+      });
+      return;
+    }
+    case 'propertyNames':
+      return; // reported by the failing name's own error, which follows
     default:
       bag.add(codeFor(path, error), `\`${where}\` ${error.message ?? 'is not valid'}, got ${describe(error.data)}`, {
         span: loaded.locate(path),
@@ -120,7 +140,7 @@ function describe(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a mapping';
-  if (typeof value === 'string') return `"${value}"`;
+  if (typeof value === 'string') return value.length > 60 ? `"${value.slice(0, 57)}…" (${value.length} characters)` : `"${value}"`;
   return `${typeof value} ${String(value)}`;
 }
 

@@ -3,6 +3,7 @@ import { relative } from 'node:path';
 import { globSync } from 'tinyglobby';
 import type { DiagnosticBag } from '../../diagnostics/index.js';
 import type { ResolvedBentofile } from '../2-validate/index.js';
+import { parsePep508 } from '../../utils/parse-pep508.js';
 
 /** Import names whose distribution on PyPI is named differently. */
 const distributionOf: Record<string, string> = {
@@ -51,10 +52,16 @@ export function collectPipRequirements(bentofile: ResolvedBentofile, bag: Diagno
         hint: 'fix `env.pip.requirements_txt`, or list packages under `env.pip.packages`',
       });
     } else {
-      for (const line of readFileSync(requirementsTxt, 'utf8').split(/\r?\n/)) {
-        const clean = line.replace(/#.*/, '').trim();
-        if (clean) lines.add(clean);
-      }
+      readFileSync(requirementsTxt, 'utf8').split(/\r?\n/).forEach((line, n) => {
+        const clean = line.replace(/(^|\s)#.*/, '').trim();
+        if (!clean) return;
+        const parsed = parsePep508(clean);
+        if (parsed.ok) lines.add(clean);
+        else {
+          const column = line.indexOf(clean) + 1 + parsed.offset;
+          bag.report('pip_requirement_invalid', { file: requirementsTxt, start: { line: n + 1, column } }, clean, parsed.reason);
+        }
+      });
     }
   }
   const scanned = bentofile.env.pip.infer ? findIncludedPython(bentofile) : [];
