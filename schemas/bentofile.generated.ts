@@ -16,6 +16,10 @@ export interface RawBentofile {
    */
   description?: string;
   /**
+   * License of the service, as an SPDX identifier (e.g. Apache-2.0); shown in the OpenAPI document. Without it the document says Proprietary (LicenseRef-Proprietary: no license granted).
+   */
+  license?: string;
+  /**
    * Free-form labels copied into the manifest and the image.
    */
   labels?: {

@@ -15,10 +15,15 @@ export default defineCommand({
     const bento = await resolveBento(args.bento);
     const flags: string[] = [];
     if (args.port !== undefined) {
-      if (!/^\d+$/.test(args.port) || Number(args.port) > 65535) {
+      if (!isPort(args.port)) {
         throw new BentocError('bad_cli_input', `--port must be a number from 0 to 65535, got \`${args.port}\``);
       }
       flags.push('--port', args.port);
+    }
+    else if (process.env.PORT !== undefined && !isPort(process.env.PORT)) {
+      throw new BentocError('bad_cli_input', `PORT=${process.env.PORT} is not a port`, {
+        hint: 'set PORT to a number from 0 to 65535 (0 picks a free port), or pass --port N',
+      });
     }
     if (args.host) flags.push('--host', args.host);
     // The bento runs exactly as in its image: `node server.mjs`, from its own folder.
@@ -30,3 +35,7 @@ export default defineCommand({
     process.exitCode = code;
   },
 });
+
+function isPort(value: string): boolean {
+  return /^\d+$/.test(value) && Number(value) <= 65535;
+}

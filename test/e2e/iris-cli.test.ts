@@ -1,11 +1,15 @@
 import { createHash } from 'node:crypto';
-import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { join, relative } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeProjectFrom, makeTempDir } from '../support/iris-project.js';
 import { repoRoot, runCli, serveBento, type RunningServer } from '../support/cli.js';
+
+const promtool = ['/usr/bin/promtool', '/usr/local/bin/promtool'].find((path) => existsSync(path));
+if (!promtool) console.warn('[iris e2e] promtool not found (apt-get install prometheus): the /metrics lint is skipped');
 
 /** The user's journey with the iris sample, through the real CLI and a real server on a free port. */
 describe('iris sample through the bentoc CLI', () => {
@@ -90,6 +94,16 @@ describe('iris sample through the bentoc CLI', () => {
     expect((await fetch(`${server.url}/livez`)).status).toBe(200);
     const metrics = await (await fetch(`${server.url}/metrics`)).text();
     expect(metrics).toMatch(/route="\/predict"/);
+  });
+
+  // promtool comes with Debian's `prometheus` package (.ci/run installs it); locally it may be absent.
+  it.skipIf(promtool === undefined && process.env.CI !== 'true')('serves /metrics that `promtool check metrics` accepts', async () => {
+    expect(promtool, 'CI=true but promtool is not installed (apt-get install prometheus)').toBeDefined();
+    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    expect(metrics).toMatch(/bento_batch_size_rows_bucket/);
+    const checked = spawnSync(promtool!, ['check', 'metrics'], { input: metrics, encoding: 'utf8' });
+    expect(`${checked.stdout}${checked.stderr}`.trim()).toBe('');
+    expect(checked.status).toBe(0);
   });
 
   it('runs one prediction with `bentoc run`, no server', () => {

@@ -51,6 +51,7 @@ export function resolveBentofile(loaded: LoadedBentofile & { data: RawBentofile 
     projectDir: loaded.projectDir,
     service,
     description: raw.description,
+    license: raw.license,
     labels: raw.labels ?? {},
     include: raw.include ?? [],
     exclude: raw.exclude ?? [],

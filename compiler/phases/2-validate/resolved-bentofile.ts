@@ -107,6 +107,8 @@ export interface ResolvedBentofile {
   /** Normalised (lower case) service name: the bento's name. */
   service: string;
   description?: string;
+  /** SPDX identifier for the OpenAPI document. */
+  license?: string;
   labels: Record<string, string>;
   include: string[];
   exclude: string[];

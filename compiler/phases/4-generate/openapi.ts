@@ -4,12 +4,17 @@ import { describeInput, requestContent, tensorSchema } from './openapi-request.j
 
 type Schema = Record<string, unknown>;
 
+export interface OpenApiOptions {
+  /** SPDX identifier from the bentofile's `license:`; without one the document says Proprietary (no license granted). */
+  license?: string;
+}
+
 /**
  * The OpenAPI 3.1 document every bento serves at /openapi.json: one operation per API with request and
  * response schemas derived from the model signature, an example, and the error responses the runtime
  * really sends.
  */
-export function generateOpenApi(config: RuntimeConfig): Schema {
+export function generateOpenApi(config: RuntimeConfig, options: OpenApiOptions = {}): Schema {
   const models = new Map(config.models.map((m) => [m.name, m]));
   const paths: Schema = {};
   for (const api of config.apis) paths[api.route] = { post: generateOperation(api, api.model ? models.get(api.model) : undefined) };
@@ -21,7 +26,10 @@ export function generateOpenApi(config: RuntimeConfig): Schema {
       tags: ['infra'],
       summary: 'Prometheus metrics',
       operationId: 'metrics',
-      responses: { '200': { description: 'Metrics in the Prometheus text format', content: { 'text/plain': { schema: { type: 'string' } } } } },
+      responses: {
+        '200': { description: 'Metrics in the Prometheus text format', content: { 'text/plain': { schema: { type: 'string' } } } },
+        '4XX': { $ref: '#/components/responses/ClientError' },
+      },
     },
   };
   return {
@@ -30,7 +38,12 @@ export function generateOpenApi(config: RuntimeConfig): Schema {
       title: config.service.name,
       version: config.service.version,
       description: config.service.description ?? `Model service \`${config.service.name}\`, built by bentoc.`,
+      license: options.license ? { name: options.license, identifier: options.license } : { name: 'Proprietary', identifier: 'LicenseRef-Proprietary' },
     },
+    // Relative to this document, so "Try it out" also works behind a proxy that mounts the bento under a prefix.
+    servers: [{ url: '.', description: 'The server that serves this document' }],
+    // The server has no authentication of its own: put it behind a gateway that does, if it needs one.
+    security: [],
     tags: [
       { name: 'apis', description: 'The service APIs' },
       { name: 'infra', description: 'Health and metrics' },
@@ -47,6 +60,7 @@ export function generateOpenApi(config: RuntimeConfig): Schema {
           headers: { 'Retry-After': { schema: { type: 'integer' }, description: 'Seconds to wait before retrying' } },
         },
         Internal: errorResponse('An internal fault: the server logs say more'),
+        ClientError: errorResponse('The request could not be read (malformed HTTP, an unknown method)'),
       },
     },
   };
@@ -133,7 +147,10 @@ function labelledSchema(labels: string[]): Schema {
 }
 
 function probe(summary: string, operationId: string, canFail: boolean): Schema {
-  const responses: Schema = { '200': { description: 'OK', content: { 'application/json': { schema: { type: 'object' } } } } };
+  const responses: Schema = {
+    '200': { description: 'OK', content: { 'application/json': { schema: { type: 'object' } } } },
+    '4XX': { $ref: '#/components/responses/ClientError' },
+  };
   if (canFail) responses['503'] = { description: 'Not ready yet', content: { 'application/json': { schema: { type: 'object' } } } };
   return { get: { tags: ['infra'], summary, operationId, responses } };
 }
