@@ -15,6 +15,15 @@ export interface ApiRouteOptions {
 
 export function registerApiRoute(app: FastifyInstance, pipeline: ApiPipeline, options: ApiRouteOptions): void {
   const { input, output, dispatcher, api } = pipeline;
+  // A GET (or HEAD, PUT…) on an API route is a client using the wrong method, not a missing route: 405 + Allow.
+  app.route({
+    method: ['GET', 'PUT', 'PATCH', 'DELETE'],
+    url: api.route,
+    handler: async (request, reply) => {
+      reply.header('allow', 'POST');
+      throw errors.methodNotAllowed(request.method, api.route, ['POST']);
+    },
+  });
   app.post(api.route, {
     // Checked before parsing, so a wrong type is a 415 even when the body would not parse either.
     preParsing: async (request) => {

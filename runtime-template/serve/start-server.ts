@@ -5,7 +5,7 @@ import { createMetrics } from '../metrics/create-metrics.js';
 import { createLogger } from './create-logger.js';
 import { installShutdown } from './install-shutdown.js';
 import { openBento } from './open-bento.js';
-import { resolveListenOptions, USAGE, UsageError } from './listen-options.js';
+import { describeListenFailure, resolveListenOptions, SettingError, USAGE, UsageError } from './listen-options.js';
 
 export interface StartServerOptions {
   config: RuntimeConfig;
@@ -33,6 +33,10 @@ export async function startServer({ config, handlers, bundleUrl, argv, env }: St
   try {
     listen = resolveListenOptions(argv, env, config.runtime);
   } catch (error) {
+    if (error instanceof SettingError) {
+      console.error(`error: ${error.message}`);
+      process.exit(2);
+    }
     if (!(error instanceof UsageError)) throw error;
     console.error(`error: ${error.message}\n\n${USAGE}`);
     process.exit(2);
@@ -59,7 +63,13 @@ export async function startServer({ config, handlers, bundleUrl, argv, env }: St
     await app.listen({ port: listen.port, host: listen.host, backlog: LISTEN_BACKLOG });
     await pool.ready;
   } catch (error) {
-    logger.fatal({ err: error }, 'startup failed');
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE' || code === 'EACCES') {
+      // The user's to fix, so the fix, not a stack: one log line for log pipelines, one plain line for a terminal.
+      const fix = describeListenFailure(code, listen);
+      logger.fatal({ code, port: listen.port, host: listen.host }, fix);
+      console.error(`error: ${fix}`);
+    } else logger.fatal({ err: error }, 'startup failed');
     await app.close().catch(() => undefined);
     await pool.close().catch(() => undefined);
     process.exit(1);

@@ -125,6 +125,26 @@ describe('iris sample through the bentoc CLI', () => {
     expect(typo.stderr).toContain('did you mean `predict`?');
   });
 
+  it('says how to fix a busy port or a bad PORT, without a stack or usage text, and exits 1', () => {
+    const port = new URL(server.url).port;
+    const busy = runCli(['serve', 'iris_classifier:latest', '--port', port, '--host', '127.0.0.1'], { home });
+    expect(busy.status).toBe(1);
+    expect(busy.stderr).toContain(`error: port ${port} is already in use`);
+    expect(busy.stderr).toContain('--port N (or PORT=N');
+    expect(busy.stderr + busy.stdout).not.toMatch(/\n\s+at /);
+
+    const badEnv = runCli(['serve', 'iris_classifier:latest'], { home, env: { PORT: '99999' } });
+    expect(badEnv.status).toBe(1);
+    expect(badEnv.stderr).toContain('error[bad_cli_input]: PORT=99999 is not a port');
+    expect(badEnv.stderr).not.toContain('Usage');
+  });
+
+  it('builds a project given as a folder from its bentofile.yaml', () => {
+    const built = runCli(['build', project, '--json'], { home });
+    expect(built.status, built.stderr).toBe(0);
+    expect(JSON.parse(built.stdout)).toMatchObject({ tag, reused: true });
+  });
+
   it('exits 0 on SIGTERM', async () => {
     expect(await server.stop()).toBe(0);
   });
