@@ -42,8 +42,14 @@ export const catalog = {
   wrong_type: entry('error', 'A value has the wrong type'),
   invalid_value: entry('error', 'A value is outside what is allowed'),
   invalid_name: entry('error', 'A service, artifact or API name is not allowed'),
-  duplicate_name: entry('error', 'Two artifacts or APIs share a name'),
-  duplicate_route: entry('error', 'Two APIs share a route'),
+  duplicate_name: entry('error', 'Two artifacts or APIs share a name', (what: string, name: string) => ({
+    message: `two ${what}s are named \`${name}\``,
+    hint: `${what} names must be unique; rename one`,
+  })),
+  duplicate_route: entry('error', 'Two APIs share a route', (first: string, second: string, route: string) => ({
+    message: `APIs \`${first}\` and \`${second}\` both use route \`${route}\``,
+    hint: 'give one of them its own `route:`',
+  })),
   reserved_route: entry('error', 'An API route is one the server already serves', (route: string, api: string, owner: string, free: string) => ({
     message: `API \`${api}\` uses route \`${route}\`, which every bento serves as ${owner}`,
     hint: `give the API a route of its own, e.g. \`route: ${free}\``,
@@ -56,31 +62,73 @@ export const catalog = {
     message: `\`${line}\` is not a PEP 508 requirement: ${reason}`,
     hint: 'write `name`, `name==1.2.3`, `name[extra]>=1,<2` or `name @ https://…`; pip options (`-r`, `--index-url`) are not allowed',
   })),
-  path_outside_project: entry('error', 'A path points outside the project folder'),
+  path_outside_project: entry('error', 'A path points outside the project folder', (path: string, projectDir: string) => ({
+    message: `\`${path}\` is outside the project folder ${projectDir}`,
+    hint: 'copy the file into the project (next to bentofile.yaml) and use a relative path',
+  })),
   batch_invalid: entry('error', 'Batch settings are inconsistent'),
-  api_without_target: entry('error', 'An API has neither a model nor a handler'),
-  deprecated_key: entry('warning', 'A legacy key name is used'),
+  api_without_target: entry('error', 'An API has neither a model nor a handler', (api: string, firstArtifact: string | undefined) => ({
+    message: `API \`${api}\` has neither \`model\` nor \`handler\``,
+    hint: firstArtifact ? `add \`model: ${firstArtifact}\`` : 'add `model: <artifact name>` or `handler: ./service.ts#predict`',
+  })),
+  deprecated_key: entry('warning', 'A legacy key name is used', (key: string, replacement: string, value: unknown) => ({
+    message: `\`${key}\` is deprecated`,
+    hint: `use \`${replacement}: ${String(value)}\``,
+  })),
   // 3-analyze
-  model_not_found: entry('error', 'A model file or store model does not exist'),
+  model_not_found: entry('error', 'A model file or store model does not exist', (path: string) => ({
+    message: `model file ${path} does not exist`,
+    hint: 'export the model first (the samples have `npm run sample:<name>`), or fix `path:`',
+  })),
   model_unreadable: entry('error', 'A model file is not a readable ONNX model'),
-  unknown_model: entry('error', 'An API names an artifact that is not declared'),
-  handler_not_found: entry('error', 'A handler file does not exist'),
-  handler_export_missing: entry('error', 'A handler file does not export the named function'),
+  unknown_model: entry('error', 'An API names an artifact that is not declared', (api: string, model: string, suggestion: string | undefined) => ({
+    message: `API \`${api}\` uses model \`${model}\`, which is not among the artifacts`,
+    hint: suggestion ?? 'declare it under `artifacts:`',
+  })),
+  handler_not_found: entry('error', 'A handler file does not exist', (file: string) => ({
+    message: `handler file ${file} does not exist`,
+    hint: 'write it as `./service.ts#predict`, relative to the bentofile',
+  })),
+  handler_export_missing: entry('error', 'A handler file does not export the named function', (file: string, name: string, exported: string[]) => ({
+    message: `${file} does not export \`${name}\``,
+    hint: exported.length > 0 ? `it exports: ${exported.join(', ')}` : `add \`export async function ${name}(input, ctx) { … }\``,
+  })),
   handler_build_failed: entry('error', 'A handler does not compile'),
   input_signature_mismatch: entry('error', 'An API input does not fit its model'),
   labels_mismatch: entry('error', 'Labels do not match the model output'),
-  npm_unresolved: entry('warning', 'A handler import cannot be pinned to an installed version'),
-  pip_requirements_missing: entry('error', 'A requirements file does not exist'),
+  npm_unresolved: entry('warning', 'A handler import cannot be pinned to an installed version', (name: string, projectDir: string) => ({
+    message: `a handler imports \`${name}\`, which is not installed in ${projectDir}`,
+    hint: `run \`npm install ${name}\` in the project, or declare it under env.npm.packages`,
+  })),
+  pip_requirements_missing: entry('error', 'A requirements file does not exist', (file: string) => ({
+    message: `requirements file ${file} does not exist`,
+    hint: 'fix `env.pip.requirements_txt`, or list packages under `env.pip.packages`',
+  })),
   // store / CLI
-  bento_not_found: entry('error', 'No bento matches the tag'),
-  bad_tag: entry('error', 'A tag is not name[:version]'),
+  bento_not_found: entry('error', 'No bento matches the tag', (tag: string, bentosDir: string, hint: string) => ({
+    message: `no bento \`${tag}\` in ${bentosDir}`,
+    hint,
+  })),
+  bad_tag: entry('error', 'A tag is not name[:version]', (tag: string) => ({
+    message: `\`${tag}\` is not a bento tag`,
+    hint: 'write it as `name`, `name:latest` or `name:version`, e.g. `iris_classifier:latest`',
+  })),
   bad_cli_input: entry('error', 'A command-line value is not valid'),
-  api_not_found: entry('error', 'The bento has no API of that name'),
+  api_not_found: entry('error', 'The bento has no API of that name', (tag: string, api: string, suggestion: string | undefined) => ({
+    message: `${tag} has no API \`${api}\``,
+    hint: suggestion,
+  })),
   archive_not_found: entry('error', 'The archive file to import does not exist'),
   archive_invalid: entry('error', 'The file is not a bento archive'),
   archive_unsafe_entry: entry('error', 'An archive entry would land outside the bento'),
   model_checksum_mismatch: entry('error', 'A model file does not match its sha256 in bento.yaml'),
-  docker_unreachable: entry('error', 'No Docker engine answers'),
+  docker_unreachable: entry('error', 'No Docker engine answers', (endpoint: string, reason: string) => ({
+    message: `No Docker engine answers at ${endpoint}: ${reason}`,
+    hint:
+      'Start an engine (e.g. `dockerd`, or `eval "$(test/support/docker/start-dockerd.sh)"` from the bentoc repo) ' +
+      'or point DOCKER_HOST at one: DOCKER_HOST=unix:///path/to/docker.sock or tcp://host:2375. ' +
+      'To get the build context without an engine, use --dockerfile-only DIR.',
+  })),
   image_build_failed: entry('error', 'The image build failed'),
 } as const;
 

@@ -4,7 +4,7 @@ import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/p
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { BentocError, didYouMean } from '../diagnostics/index.js';
+import { BentocError, diagnose, didYouMean } from '../diagnostics/index.js';
 import type { BentoManifest } from '../phases/4-generate/manifest.js';
 import { reclaimStaging, stagingFolderName } from './reclaim-staging.js';
 import { formatTag, parseTag } from './tag.js';
@@ -143,7 +143,7 @@ export class BentoStore {
     const hint = names.includes(name)
       ? `versions of ${name}: ${versions.join(', ') || 'none'}`
       : (didYouMean(name, names) ?? `build one first with \`bentoc build\`; the store is ${this.home}`);
-    return new BentocError('bento_not_found', `no bento \`${tag}\` in ${this.bentosDir}`, { hint });
+    return new BentocError([diagnose('bento_not_found', undefined, tag, this.bentosDir, hint)]);
   }
 }
 

@@ -35,10 +35,7 @@ export function checkRoutes(apis: RoutedApi[], loaded: LoadedBentofile, bag: Dia
     const first = seen.get(api.route);
     if (first === undefined) seen.set(api.route, api.name);
     else
-      bag.add('duplicate_route', `APIs \`${first}\` and \`${api.name}\` both use route \`${api.route}\``, {
-        span,
-        hint: 'give one of them its own `route:`',
-      });
+      bag.report('duplicate_route', span, first, api.name, api.route);
   }
 }
 

@@ -90,16 +90,10 @@ export function resolveBentofile(loaded: LoadedBentofile & { data: RawBentofile 
 function resolveApi(api: Api, i: number, loaded: LoadedBentofile, bag: DiagnosticBag, artifactNames: string[]): ResolvedApi {
   const at = (path: DocPath, key = false) => loaded.locate(['apis', i, ...path], { key });
   if (!api.model && !api.handler) {
-    bag.add('api_without_target', `API \`${api.name}\` has neither \`model\` nor \`handler\``, {
-      span: at([], false),
-      hint: artifactNames.length > 0 ? `add \`model: ${artifactNames[0]}\`` : 'add `model: <artifact name>` or `handler: ./service.ts#predict`',
-    });
+    bag.report('api_without_target', at([], false), api.name, artifactNames[0]);
   }
   if (api.model && !artifactNames.includes(api.model)) {
-    bag.add('unknown_model', `API \`${api.name}\` uses model \`${api.model}\`, which is not among the artifacts`, {
-      span: at(['model']),
-      hint: didYouMean(api.model, artifactNames) ?? 'declare it under `artifacts:`',
-    });
+    bag.report('unknown_model', at(['model']), api.name, api.model, didYouMean(api.model, artifactNames));
   }
 
   if (api.output.top_k !== undefined && !api.output.labels) {
@@ -149,7 +143,7 @@ function resolveBatch(api: Api, i: number, loaded: LoadedBentofile, bag: Diagnos
         hint: `remove \`${key}\`; use \`${replacement}\``,
       });
     } else {
-      bag.add('deprecated_key', `\`${key}\` is deprecated`, { span: at(key), hint: `use \`${replacement}: ${value}\`` });
+      bag.report('deprecated_key', at(key), key, replacement, value);
     }
   }
   if (api.batch?.timeout_ms !== undefined && api.batch.policy !== 'fixed_timeout') {
@@ -174,10 +168,7 @@ function reportDuplicates(entries: (readonly [string, DocPath])[], what: string,
   const seen = new Set<string>();
   for (const [name, path] of entries) {
     if (seen.has(name)) {
-      bag.add('duplicate_name', `two ${what}s are named \`${name}\``, {
-        span: loaded.locate(path),
-        hint: `${what} names must be unique; rename one`,
-      });
+      bag.report('duplicate_name', loaded.locate(path), what, name);
     }
     seen.add(name);
   }
@@ -188,10 +179,7 @@ function resolveInProject(loaded: LoadedBentofile, path: string, docPath: DocPat
   const absolute = resolve(loaded.projectDir, path);
   const rel = relative(loaded.projectDir, absolute);
   if (isAbsolute(path) || rel.startsWith('..') || isAbsolute(rel)) {
-    bag.add('path_outside_project', `\`${path}\` is outside the project folder ${loaded.projectDir}`, {
-      span: loaded.locate(docPath),
-      hint: 'copy the file into the project (next to bentofile.yaml) and use a relative path',
-    });
+    bag.report('path_outside_project', loaded.locate(docPath), path, loaded.projectDir);
   }
   return absolute;
 }

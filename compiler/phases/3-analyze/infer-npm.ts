@@ -30,10 +30,7 @@ export function inferNpmDependencies(
     const version = readInstalledVersion(require, name);
     if (version) byName.set(name, { name, version, source: 'inferred' });
     else
-      bag.add('npm_unresolved', `a handler imports \`${name}\`, which is not installed in ${projectDir}`, {
-        span,
-        hint: `run \`npm install ${name}\` in the project, or declare it under env.npm.packages`,
-      });
+      bag.report('npm_unresolved', span, name, projectDir);
   }
   return [...byName.values()].sort((a, b) => a.name.localeCompare(b.name));
 }

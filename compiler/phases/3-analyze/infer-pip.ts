@@ -47,10 +47,7 @@ export function collectPipRequirements(bentofile: ResolvedBentofile, bag: Diagno
   const { requirementsTxt, span } = bentofile.env.pip;
   if (requirementsTxt) {
     if (!existsSync(requirementsTxt)) {
-      bag.add('pip_requirements_missing', `requirements file ${requirementsTxt} does not exist`, {
-        span,
-        hint: 'fix `env.pip.requirements_txt`, or list packages under `env.pip.packages`',
-      });
+      bag.report('pip_requirements_missing', span, requirementsTxt);
     } else {
       readFileSync(requirementsTxt, 'utf8').split(/\r?\n/).forEach((line, n) => {
         const clean = line.replace(/(^|\s)#.*/, '').trim();
