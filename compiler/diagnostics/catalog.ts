@@ -96,6 +96,8 @@ export const catalog = {
   handler_build_failed: entry('error', 'A handler does not compile'),
   input_signature_mismatch: entry('error', 'An API input does not fit its model'),
   labels_mismatch: entry('error', 'Labels do not match the model output'),
+  batch_axis_invalid: entry('error', '`batch.axes` names a tensor or axis the model does not have'),
+  unbatchable_model: entry('error', 'Batching is on, but a model output has no batch axis'),
   npm_unresolved: entry('warning', 'A handler import cannot be pinned to an installed version', (name: string, projectDir: string) => ({
     message: `a handler imports \`${name}\`, which is not installed in ${projectDir}`,
     hint: `run \`npm install ${name}\` in the project, or declare it under env.npm.packages`,
