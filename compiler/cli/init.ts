@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { defineCommand } from 'citty';
-import { BentocError } from '../diagnostics/index.js';
+import { check } from '../check.js';
+import { BentocError, isBentocError } from '../diagnostics/index.js';
 import { INIT_API, renderBentofile } from '../init/render-bentofile.js';
 import { exampleFor } from '../phases/3-analyze/example-for.js';
 import { readOnnxSignature } from '../phases/3-analyze/read-onnx-signature.js';
@@ -27,8 +28,11 @@ export default defineCommand({
     if (existsSync(out) && !args.force) {
       throw new BentocError('bad_cli_input', `${out} already exists`, { hint: 'edit it, or pass --force to overwrite it' });
     }
-    const text = renderBentofile(signature, { service, artifact: toServiceName(basename(model).replace(/\.onnx$/i, '')) || 'model', modelPath: `./${basename(model)}` });
-    await writeFile(out, text);
+    const options = { service, artifact: toServiceName(basename(model).replace(/\.onnx$/i, '')) || 'model', modelPath: `./${basename(model)}` };
+    await writeFile(out, renderBentofile(signature, { ...options, batch: true }));
+    // The build's own analysis decides whether the model can batch: a reduction over the batch cannot.
+    if (!(await builds(out))) await writeFile(out, renderBentofile(signature, { ...options, batch: false }));
+    await check(out);
 
     const example = signature.inputs.length === 1
       ? exampleFor({ type: 'ndarray', dtype: signature.inputs[0]!.dtype, shape: signature.inputs[0]!.shape })
@@ -41,6 +45,16 @@ export default defineCommand({
     console.log(`    curl -X POST -H 'Content-Type: application/json' --data '${JSON.stringify(example)}' http://localhost:5000/${INIT_API}`);
   },
 });
+
+async function builds(bentofile: string): Promise<boolean> {
+  try {
+    await check(bentofile);
+    return true;
+  } catch (error) {
+    if (isBentocError(error) && error.diagnostics.every((d) => d.code === 'unbatchable_model' || d.code === 'batch_axis_invalid')) return false;
+    throw error;
+  }
+}
 
 /** Lower case, and characters a service name cannot hold replaced by `_`. */
 function toServiceName(raw: string): string {

@@ -10,6 +10,8 @@ export interface InitOptions {
   /** Artifact name, and the ONNX file's path relative to the bentofile (`./model.onnx`). */
   artifact: string;
   modelPath: string;
+  /** Batch requests (the caller checks the model allows it: every output has a batch axis). */
+  batch: boolean;
 }
 
 /** The API every generated bentofile declares; its route is `/predict`. */
@@ -32,15 +34,18 @@ export function renderBentofile(signature: InitSignature, options: InitOptions):
     'apis:',
     `  - name: ${INIT_API}                # POST /${INIT_API}`,
     `    model: ${options.artifact}`,
+    // input and output are left out: the signature is their default (an ndarray in, every output as JSON out).
     ...describeTensors('model input', inputs),
     inputs.length > 1
-      ? `    input: {type: ndarray}          # send {"inputs": {${inputs.map((i) => `"${i.name}": […]`).join(', ')}}}`
-      : '    input: {type: ndarray}          # dtype and shape come from the model',
+      ? `    # requests send {"inputs": {${inputs.map((i) => `"${i.name}": […]`).join(', ')}}}`
+      : '    # requests send nested arrays of that dtype and shape',
     ...imageHint(inputs),
     ...describeTensors('model output', outputs),
-    '    output: {type: json}',
+    '    # answers are {"<output>": nested arrays}',
     ...labelsHint(outputs),
-    ...batchLines(inputs, outputs),
+    ...(options.batch
+      ? ["    # requests share model calls; max_latency_ms is the client's timeout", '    batch: {enabled: true, max_batch_size: 1000, max_latency_ms: 1000}']
+      : ['    # no batching: an output of the model has no batch axis (its rows could not be told apart)']),
     '',
   ];
   return lines.join('\n');
@@ -69,15 +74,4 @@ function labelsHint(outputs: TensorSpec[]): string[] {
   if (typeof classes !== 'number' || classes < 2 || classes > 1000) return [];
   const names = Array.from({ length: Math.min(classes, 4) }, (_, i) => `class_${i}`).join(', ');
   return [`    # a classifier? name its ${classes} classes and each row becomes {label, probabilities}:`, `    # output: {type: json, labels: [${names}${classes > 4 ? ', …' : ''}]}`];
-}
-
-/** Batching pays off when every tensor shares a symbolic first dimension (the batch). */
-function batchLines(inputs: TensorSpec[], outputs: TensorSpec[]): string[] {
-  const firsts = [...inputs, ...outputs].map((t) => t.shape[0]);
-  const shared = typeof firsts[0] === 'string' && firsts.every((d) => d === firsts[0]);
-  if (!shared) return ['    # no batching: the model has no batch dimension shared by every input and output'];
-  return [
-    `    # requests are batched along \`${firsts[0]}\`; max_latency_ms is the client's timeout`,
-    '    batch: {enabled: true, max_batch_size: 1000, max_latency_ms: 1000}',
-  ];
 }

@@ -2,6 +2,7 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli, serveBento } from '../support/cli.js';
+import { fixturesRoot } from '../support/diagnostic-fixtures.js';
 import { irisModelBytes, makeTempDir } from '../support/iris-project.js';
 import { makeMultiInputModel } from '../support/multi-input-model.js';
 
@@ -26,6 +27,8 @@ describe('bentoc init', () => {
     const { project, stdout, example, bentofile } = initProject('iris.onnx', irisModelBytes(), ['--name', 'Iris Init']);
     expect(bentofile).toContain('service: iris_init');
     expect(bentofile).toContain('# model input `input`: float32 [batch, 4]');
+    expect(bentofile).not.toMatch(/^\s+(input|output):/m);
+    expect(bentofile).toMatch(/^\s+batch: \{enabled: true/m);
     expect(stdout).toContain('bentoc build .');
     expect(stdout).toContain('bentoc serve iris_init:latest');
     const built = runCli(['build', project], { home });
@@ -49,6 +52,14 @@ describe('bentoc init', () => {
     const ran = runCli(['run', 'multi:latest', 'predict', '--input', example], { home });
     expect(ran.status, ran.stderr).toBe(0);
     expect(JSON.parse(ran.stdout)).toMatchObject({ doubled: [[0, 0]] });
+  });
+
+  it('leaves batching off for a model whose output has no batch axis, and the result builds', () => {
+    const reduction = readFileSync(join(fixturesRoot, 'bentofile-errors', 'unbatchable-reduction', 'reduce_batch.onnx'));
+    const { project, bentofile } = initProject('reduce_batch.onnx', reduction);
+    expect(bentofile).toContain('# no batching');
+    expect(bentofile).not.toMatch(/^\s+batch:/m);
+    expect(runCli(['build', project], { home }).status).toBe(0);
   });
 
   it('refuses to overwrite a bentofile, and a file that is not a model', () => {
