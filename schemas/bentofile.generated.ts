@@ -145,6 +145,14 @@ export interface Input {
    */
   max_pixels?: number;
   /**
+   * Image inputs of a model with dynamic height and width (and no width/height set): a longer side above this is scaled down, keeping the aspect ratio; smaller images keep their size. Default 1024.
+   */
+  max_side?: number;
+  /**
+   * Image inputs of a model with dynamic height and width: the image is padded (right and bottom, black) to sides that are multiples of this, as strided detectors need (e.g. 32). Default 1.
+   */
+  multiple_of?: number;
+  /**
    * Dataframe inputs: the pandas JSON orient accepted; any of them (detected from the body) when left out.
    */
   orient?: 'records' | 'columns' | 'split' | 'values';

@@ -51,6 +51,7 @@ export function registerApiRoute(app: FastifyInstance, pipeline: ApiPipeline, op
       const outcome = await submitWithTimeout(submit, reply, options.requestTimeoutMs);
       if (!outcome.ok) throw outcome.error;
       const formatted = output.format(outcome.value);
+      if (parsed.headers) reply.headers(parsed.headers);
       return reply.type(formatted.contentType).send(formatted.body);
     },
   });

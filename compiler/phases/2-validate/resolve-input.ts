@@ -8,7 +8,7 @@ const KEYS_BY_TYPE: Record<Input['type'], readonly string[]> = {
   ndarray: ['dtype', 'shape'],
   json: ['schema'],
   text: [],
-  image: ['color', 'width', 'height', 'layout', 'scale', 'mean', 'std', 'invert', 'max_pixels'],
+  image: ['color', 'width', 'height', 'layout', 'scale', 'mean', 'std', 'invert', 'max_pixels', 'max_side', 'multiple_of'],
   dataframe: ['orient', 'columns'],
   file: [],
 };
@@ -39,6 +39,8 @@ export function resolveInput(api: string, input: Input, locate: LocateInputKey, 
         std: input.std,
         invert: input.invert ?? false,
         maxPixels: input.max_pixels ?? defaults.imageMaxPixels,
+        ...(input.max_side !== undefined ? { maxSide: input.max_side } : {}),
+        ...(input.multiple_of !== undefined ? { multipleOf: input.multiple_of } : {}),
       };
     case 'dataframe':
       return {

@@ -18,6 +18,8 @@ export const defaults = {
   requestTimeoutMs: 60_000,
   /** Largest decoded image, in pixels (8K × 5K): bounds the memory one request can make the server allocate. */
   imageMaxPixels: 40_000_000,
+  /** Longest side fed to a model with dynamic H×W when the bentofile sets none, in pixels. */
+  imageMaxSide: 1024,
   /** A pinned Node LTS image matching the bundle's target. */
   baseImage: 'node:20.20.2-bookworm-slim',
   gpuBaseImage: 'nvidia/cuda:12.4.1-cudnn-runtime-ubuntu22.04',
@@ -65,6 +67,10 @@ export interface ResolvedImageInput {
   std?: number[];
   invert: boolean;
   maxPixels: number;
+  /** Dynamic-size models: longest side fed to the model. */
+  maxSide?: number;
+  /** Dynamic-size models: sides are padded to a multiple of this. */
+  multipleOf?: number;
 }
 
 export interface ResolvedDataframeInput {

@@ -5,6 +5,7 @@ import { analyzeHandler } from './analyze-handler.js';
 import { bindApi } from './bind-apis.js';
 import { inferNpmDependencies, type NpmDependency } from './infer-npm.js';
 import { collectPipRequirements, type PipRequirements } from './infer-pip.js';
+import { probeImageSizes } from './probe-image-sizes.js';
 import { readOnnxSignature } from './read-onnx-signature.js';
 
 export type { NpmDependency } from './infer-npm.js';
@@ -54,6 +55,8 @@ export async function analyzeBento(bentofile: ResolvedBentofile, bag: Diagnostic
 
   const byName = new Map(models.map((m) => [m.spec.name, m.spec]));
   const apis = bentofile.apis.map((api) => bindApi(api, byName, bag));
+  // Only a bentofile without other errors is worth running a model for.
+  if (bag.errors.length === 0) await probeImageSizes(bentofile.apis, apis, new Map(models.map((m) => [m.spec.name, m])), bag);
   const firstHandler = bentofile.apis.find((a) => a.handler)?.handler;
   const npm = bentofile.env.npm.infer || bentofile.env.npm.packages.length > 0
     ? inferNpmDependencies(
