@@ -76,8 +76,8 @@ export const catalog = {
     hint: `use \`${replacement}: ${String(value)}\``,
   })),
   // 3-analyze
-  model_not_found: entry('error', 'A model file or store model does not exist', (path: string) => ({
-    message: `model file ${path} does not exist`,
+  model_not_found: entry('error', 'A model file or store model does not exist', (path: string, reason: string) => ({
+    message: `model file ${path} ${reason}`,
     hint: 'export the model first (the samples have `npm run sample:<name>`), or fix `path:`',
   })),
   model_unreadable: entry('error', 'A model file is not a readable ONNX model'),

@@ -72,7 +72,7 @@ export function resolveBentofile(loaded: LoadedBentofile & { data: RawBentofile 
       workers: raw.runtime?.workers ?? defaults.workers,
       threads: raw.runtime?.threads ?? defaults.threads,
       device: raw.runtime?.device ?? 'auto',
-      bodyLimitBytes: parseSize(raw.runtime?.body_limit) ?? defaults.bodyLimitBytes,
+      bodyLimitBytes: checkBodyLimit(parseSize(raw.runtime?.body_limit), loaded, bag) ?? defaults.bodyLimitBytes,
       requestTimeoutMs: raw.runtime?.request_timeout_ms ?? defaults.requestTimeoutMs,
     },
     docker: {
@@ -185,6 +185,18 @@ function resolveInProject(loaded: LoadedBentofile, path: string, docPath: DocPat
     bag.report('path_outside_project', loaded.locate(docPath), path, loaded.projectDir);
   }
   return absolute;
+}
+
+/** Above this a body limit protects nothing: 1 GiB of JSON is already far past what one request should carry. */
+const MAX_BODY_LIMIT_BYTES = 1024 ** 3;
+
+function checkBodyLimit(bytes: number | undefined, loaded: LoadedBentofile, bag: DiagnosticBag): number | undefined {
+  if (bytes === undefined || bytes <= MAX_BODY_LIMIT_BYTES) return bytes;
+  bag.add('invalid_value', `\`runtime.body_limit\` is ${bytes.toLocaleString('en-US')} bytes; at most 1gb is allowed`, {
+    span: loaded.locate(['runtime', 'body_limit']),
+    hint: 'a body limit bounds the memory one request can take: set it to the largest request you expect, e.g. `body_limit: 50mb`',
+  });
+  return undefined;
 }
 
 function parseSize(value: number | string | undefined): number | undefined {

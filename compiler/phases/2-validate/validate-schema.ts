@@ -107,6 +107,7 @@ function hintFor(path: DocPath, error: ErrorObject): string | undefined {
   if (error.keyword === 'pattern' && last === 'name') return 'use letters, digits, `_`, `.` and `-`, starting with a letter, digit or `_`';
   if (error.keyword === 'pattern' && last === 'handler') return 'write it as `./file.ts#exportedFunction`';
   if (error.keyword === 'pattern' && last === 'route') return 'a route starts with `/`, e.g. `/predict`';
+  if (error.keyword === 'pattern' && last === 'base_image') return 'an image reference, e.g. `node:20.20.2-bookworm-slim` or `registry.example.com/team/node:20`';
   if (last === 'max_batch_size') return 'max_batch_size counts rows per model call: set it to what memory allows';
   if (last === 'max_latency_ms') return 'max_latency_ms is the latency target in ms: set it to the client timeout';
   return undefined;

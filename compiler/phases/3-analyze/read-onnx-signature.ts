@@ -34,8 +34,9 @@ export async function readOnnxSignature(path: string, span: SourceSpan): Promise
   let bytes: Buffer;
   try {
     bytes = await readFile(path);
-  } catch {
-    throw new BentocError([diagnose('model_not_found', span, path)]);
+  } catch (error) {
+    const folder = (error as NodeJS.ErrnoException).code === 'EISDIR';
+    throw new BentocError([diagnose('model_not_found', span, path, folder ? 'is a folder, not an ONNX file' : 'does not exist')]);
   }
   let model: ReturnType<typeof onnx.ModelProto.decode>;
   try {
