@@ -103,8 +103,12 @@ export const catalog = {
     hint: `run \`npm install ${name}\` in the project, or declare it under env.npm.packages`,
   })),
   pip_requirements_missing: entry('error', 'A requirements file does not exist', (file: string) => ({
-    message: `requirements file ${file} does not exist`,
+    message: `requirements file ${file} does not exist or is not a file`,
     hint: 'fix `env.pip.requirements_txt`, or list packages under `env.pip.packages`',
+  })),
+  setup_script_missing: entry('error', 'The docker.setup_script file does not exist', (file: string) => ({
+    message: `setup script ${file} does not exist or is not a file`,
+    hint: 'fix `docker.setup_script` (a shell script, relative to the bentofile), or remove it',
   })),
   // store / CLI
   bento_not_found: entry('error', 'No bento matches the tag', (tag: string, bentosDir: string, hint: string) => ({

@@ -15,8 +15,10 @@ export function checkNpmPackages(entries: string[], loaded: LoadedBentofile, bag
   const valid: DeclaredNpmPackage[] = [];
   entries.forEach((entry, i) => {
     const checked = checkNpmSpec(entry, loaded.projectDir);
-    if (checked.ok) valid.push({ name: checked.name, spec: checked.spec });
-    else bag.report('npm_spec_invalid', loaded.locate(['env', 'npm', 'packages', i]), entry, checked.reason);
+    const at = loaded.locate(['env', 'npm', 'packages', i]);
+    if (!checked.ok) bag.report('npm_spec_invalid', at, entry, checked.reason);
+    else if (valid.some((p) => p.name === checked.name)) bag.report('npm_spec_invalid', at, entry, `\`${checked.name}\` is already listed; keep one version`);
+    else valid.push({ name: checked.name, spec: checked.spec });
   });
   return valid;
 }

@@ -81,6 +81,7 @@ export function resolveBentofile(loaded: LoadedBentofile & { data: RawBentofile 
       systemPackages: docker.system_packages ?? [],
       env: docker.env ?? {},
       setupScript: docker.setup_script && inProject(docker.setup_script, ['docker', 'setup_script']),
+      setupScriptSpan: docker.setup_script ? at(['docker', 'setup_script']) : undefined,
       user: docker.user ?? defaults.user,
       labels: docker.labels ?? {},
     },

@@ -108,6 +108,7 @@ export interface ResolvedDocker {
   env: Record<string, string>;
   /** Absolute path of the setup script, when there is one. */
   setupScript?: string;
+  setupScriptSpan?: SourceSpan;
   user: string;
   labels: Record<string, string>;
 }

@@ -1,3 +1,4 @@
+import { existsSync, statSync } from 'node:fs';
 import type { ApiSpec, ModelSpec } from '../../../runtime-template/contract.js';
 import type { DiagnosticBag } from '../../diagnostics/index.js';
 import type { ResolvedBentofile } from '../2-validate/index.js';
@@ -68,8 +69,14 @@ export async function analyzeBento(bentofile: ResolvedBentofile, bag: Diagnostic
       )
     : [];
   const pip = collectPipRequirements(bentofile, bag);
+  const { setupScript, setupScriptSpan } = bentofile.docker;
+  if (setupScript && !isFile(setupScript)) bag.report('setup_script_missing', setupScriptSpan, setupScript);
   bag.throwIfErrors();
   return { bentofile, models, apis, npm, pip, sourceFiles: [...sourceFiles].sort() };
+}
+
+function isFile(path: string): boolean {
+  return existsSync(path) && statSync(path).isFile();
 }
 
 /** Adds a user error's diagnostics to the bag; rethrows anything else (a bug). */

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { relative } from 'node:path';
 import { globSync } from 'tinyglobby';
 import type { DiagnosticBag } from '../../diagnostics/index.js';
@@ -46,7 +46,7 @@ export function collectPipRequirements(bentofile: ResolvedBentofile, bag: Diagno
   const lines = new Set(bentofile.env.pip.packages);
   const { requirementsTxt, span } = bentofile.env.pip;
   if (requirementsTxt) {
-    if (!existsSync(requirementsTxt)) {
+    if (!existsSync(requirementsTxt) || !statSync(requirementsTxt).isFile()) {
       bag.report('pip_requirements_missing', span, requirementsTxt);
     } else {
       readFileSync(requirementsTxt, 'utf8').split(/\r?\n/).forEach((line, n) => {
