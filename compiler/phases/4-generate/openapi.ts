@@ -75,12 +75,31 @@ function generateOperation(api: ApiSpec, model: ModelSpec | undefined): Schema {
     description: describeApi(api),
     requestBody: { required: true, content: request },
     responses: {
-      '200': { description: 'The prediction', content: responseContent(api.output, model) },
+      '200': { description: 'The prediction', content: responseContent(api.output, model), ...frameHeaders(api) },
       '400': { $ref: '#/components/responses/BadRequest' },
       '413': { $ref: '#/components/responses/TooLarge' },
       '415': { $ref: '#/components/responses/UnsupportedMediaType' },
       '500': { $ref: '#/components/responses/Internal' },
       '503': { $ref: '#/components/responses/Overloaded' },
+    },
+  };
+}
+
+/** Images kept at their own size: the answer says, per image, its original size, scale and the model's frame. */
+function frameHeaders(api: ApiSpec): Schema {
+  if (api.input.type !== 'image' || !api.input.dynamic) return {};
+  const size = { type: 'object', required: ['width', 'height'], properties: { width: { type: 'integer' }, height: { type: 'integer' } } };
+  const frame = {
+    type: 'object',
+    required: ['original', 'scale', 'scaled', 'frame'],
+    properties: { original: size, scale: { type: 'number', description: 'model pixels per original pixel' }, scaled: size, frame: size },
+  };
+  return {
+    headers: {
+      'image-frames': {
+        description: 'JSON, one entry per image: where it went in the model frame (a box in the frame maps back by dividing by `scale`)',
+        schema: { type: 'array', items: frame },
+      },
     },
   };
 }
