@@ -1,6 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { LineCounter, isMap, isNode, isPair, isScalar, isSeq, parseDocument, type Document, type Node } from 'yaml';
+import { LineCounter, isCollection, isMap, isNode, isPair, isScalar, isSeq, parseDocument, visit, type Document, type Node } from 'yaml';
 import { BentocError, createDiagnostic, diagnose, type Diagnostic, type SourceSpan } from '../../diagnostics/index.js';
 import { measureAliases } from './measure-aliases.js';
 
@@ -70,6 +70,19 @@ export function parseBentofile(file: string, source: string): LoadedBentofile {
   });
   if (problems.length > 0) throw new BentocError(problems);
 
+  const collectionKeys: Diagnostic[] = [];
+  visit(doc, {
+    Pair(_key, pair) {
+      // yaml would stringify `[a, b]: 1` into the key "a,b" (and print a process warning): refuse it instead.
+      if (isCollection(pair.key)) {
+        collectionKeys.push(createDiagnostic('yaml_syntax', 'a key must be a plain value, not a list or mapping', {
+          span: spanOf(pair.key, toSpan),
+          hint: 'check the indentation and the `:` after this point: a key is a word such as `name`',
+        }));
+      }
+    },
+  });
+  if (collectionKeys.length > 0) throw new BentocError(collectionKeys);
   const { largest, total, unresolved } = measureAliases(doc);
   if (unresolved.length > 0) {
     throw new BentocError(
