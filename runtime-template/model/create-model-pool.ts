@@ -8,7 +8,7 @@ import type { ModelSpec, RuntimeSettings } from '../contract.js';
 import { MODEL_WORKER_KIND, type Feeds, type FromWorker, type ModelWorkerData, type ToWorker } from './messages.js';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { INLINE_BREAK_EVEN_MS, INLINE_MAX_FILE_BYTES, isInlineWorthy, LARGE_BATCH_BOUND_MS, LARGE_BATCH_ROWS, median } from './inline-policy.js';
+import { INLINE_BREAK_EVEN_MS, INLINE_MAX_FILE_BYTES, isInlineWorthy, LARGE_BATCH_BOUND_MS, LARGE_BATCH_ROWS, quantile } from './inline-policy.js';
 import { createInlineSessions } from './inline-sessions.js';
 import { collectTransferables } from './tensor-transfer.js';
 
@@ -42,7 +42,7 @@ export interface ModelPoolOptions {
    * `always`: every model that loads here runs here (tests of this path). @default 'auto'
    */
   inline?: 'auto' | 'never' | 'always';
-  /** A model now runs on this thread (timed cheaper than a worker hop); `oneRowMs` is its median call. */
+  /** A model now runs on this thread (timed cheaper than a worker hop); `oneRowMs`: its lower-quartile call. */
   onInline?: (model: string, oneRowMs: number) => void;
 }
 
@@ -166,7 +166,7 @@ export function createModelPool(options: ModelPoolOptions): ModelPool {
         const times = await inline.calibrate(model, 1, 1, Number.POSITIVE_INFINITY);
         if (!times) continue;
         inlineModels.add(model.name);
-        options.onInline?.(model.name, median(times));
+        options.onInline?.(model.name, quantile(times, 0.25));
         continue;
       }
       // Timing blocks the event loop: give up on a call 20× the break-even, and time a large batch only for a model
@@ -178,7 +178,7 @@ export function createModelPool(options: ModelPoolOptions): ModelPool {
         continue;
       }
       inlineModels.add(model.name);
-      options.onInline?.(model.name, median(oneRow));
+      options.onInline?.(model.name, quantile(oneRow, 0.25));
     }
   }
 

@@ -16,11 +16,17 @@ export const LARGE_BATCH_BOUND_MS = 1;
 /** Largest model file that is timed for inline placement at all: bigger ones are not microsecond models. */
 export const INLINE_MAX_FILE_BYTES = 4 * 1024 * 1024;
 
-export function median(values: readonly number[]): number {
-  return [...values].sort((a, b) => a - b)[values.length >> 1]!;
+/** The value below which a share `q` of the values lie (nearest rank). */
+export function quantile(values: readonly number[], q: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
 }
 
-/** Whether back-to-back calibration calls (ms each, at one row and at LARGE_BATCH_ROWS) put the model inline. */
+/**
+ * Whether back-to-back calibration calls (ms each, at one row and at LARGE_BATCH_ROWS) put the model inline. The
+ * lower quartile stands for the model's own cost: on a busy machine preempted calls only add to the upper ones.
+ */
 export function isInlineWorthy(oneRowMs: readonly number[], largeBatchMs: readonly number[], breakEvenMs = INLINE_BREAK_EVEN_MS): boolean {
-  return oneRowMs.length > 0 && largeBatchMs.length > 0 && median(oneRowMs) <= breakEvenMs && median(largeBatchMs) <= LARGE_BATCH_BOUND_MS;
+  if (oneRowMs.length === 0 || largeBatchMs.length === 0) return false;
+  return quantile(oneRowMs, 0.25) <= breakEvenMs && quantile(largeBatchMs, 0.25) <= LARGE_BATCH_BOUND_MS;
 }
