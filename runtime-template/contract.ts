@@ -59,6 +59,12 @@ export interface ImageInputSpec {
   invert: boolean;
   /** Largest decoded image accepted, in pixels (width × height), before resizing. */
   maxPixels: number;
+  /**
+   * Set for a model with dynamic H×W: each image keeps its aspect ratio and size (scaled down when its longer
+   * side passes `maxSide`) and is padded right and bottom to multiples of `multipleOf`; `width`/`height` are then
+   * only the example's size.
+   */
+  dynamic?: { maxSide: number; multipleOf: number };
 }
 
 export interface DataframeColumn {

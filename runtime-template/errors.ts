@@ -21,6 +21,8 @@ export const ERROR_STATUS = {
   /** A handler threw an error carrying a 4xx `statusCode`: the handler judged the input bad. */
   handler_rejected: 400,
   not_found: 404,
+  /** The route exists for another method (a GET on a POST API); the answer carries `Allow`. */
+  method_not_allowed: 405,
   body_too_large: 413,
   /** The request carries more rows than the API's `max_batch_size`. */
   too_many_rows: 413,
@@ -101,6 +103,8 @@ export const errors = {
   unknownColumn: (field: string, column: string, declared: readonly string[]) =>
     new ApiError('unknown_column', `${field}: unknown column "${column}" (expected columns: ${declared.join(', ')})`, { field, column, expected: declared }),
   notFound: (method: string, url: string) => new ApiError('not_found', `no route ${method} ${url}`, { method, url }),
+  methodNotAllowed: (method: string, route: string, allowed: string[]) =>
+    new ApiError('method_not_allowed', `${route} answers ${allowed.join(', ')}, not ${method}`, { method, route, allowed }),
   bodyTooLarge: (limitBytes: number) =>
     new ApiError('body_too_large', `request body exceeds the limit of ${limitBytes} bytes`, { limitBytes }),
   tooManyRows: (rows: number, maxBatchSize: number) =>

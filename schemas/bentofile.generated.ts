@@ -11,7 +11,14 @@ export interface RawBentofile {
    * Service name; normalised to lower case. Becomes the bento and image name.
    */
   service: string;
+  /**
+   * What the service does; shown in the docs (at most 16,384 characters).
+   */
   description?: string;
+  /**
+   * License of the service, as an SPDX identifier (e.g. Apache-2.0); shown in the OpenAPI document. Without it the document says Proprietary (LicenseRef-Proprietary: no license granted).
+   */
+  license?: string;
   /**
    * Free-form labels copied into the manifest and the image.
    */
@@ -20,10 +27,14 @@ export interface RawBentofile {
   };
   /**
    * Globs of project files to copy into the bento (relative to the bentofile).
+   *
+   * @maxItems 1000
    */
   include?: string[];
   /**
    * Globs removed from `include`.
+   *
+   * @maxItems 1000
    */
   exclude?: string[];
   artifacts?: Artifact[];
@@ -135,6 +146,14 @@ export interface Input {
    */
   max_pixels?: number;
   /**
+   * Image inputs of a model with dynamic height and width (and no width/height set): a longer side above this is scaled down, keeping the aspect ratio; smaller images keep their size. Default 1024.
+   */
+  max_side?: number;
+  /**
+   * Image inputs of a model with dynamic height and width: the image is padded (right and bottom, black) to sides that are multiples of this, as strided detectors need (e.g. 32). Default 1.
+   */
+  multiple_of?: number;
+  /**
    * Dataframe inputs: the pandas JSON orient accepted; any of them (detected from the body) when left out.
    */
   orient?: 'records' | 'columns' | 'split' | 'values';
@@ -158,6 +177,7 @@ export interface Output {
    * Class names, index order, for a classifier's outputs.
    *
    * @minItems 1
+   * @maxItems 100000
    */
   labels?: [string, ...string[]];
   /**
@@ -186,10 +206,16 @@ export interface Batch {
 }
 export interface Env {
   npm?: {
+    /**
+     * @maxItems 1000
+     */
     packages?: string[];
     infer?: boolean;
   };
   pip?: {
+    /**
+     * @maxItems 1000
+     */
     packages?: string[];
     requirements_txt?: string;
     infer?: boolean;
@@ -213,6 +239,9 @@ export interface Runtime {
 export interface Docker {
   base_image?: string;
   gpu?: boolean;
+  /**
+   * @maxItems 1000
+   */
   system_packages?: string[];
   env?: {
     [k: string]: string;

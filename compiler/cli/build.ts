@@ -7,7 +7,7 @@ import { useColor } from './report-failure.js';
 export default defineCommand({
   meta: { name: 'build', description: 'Validate bentofile.yaml and write a bento into the store' },
   args: {
-    bentofile: { type: 'positional', required: false, default: 'bentofile.yaml', description: 'Path of the bentofile' },
+    bentofile: { type: 'positional', required: false, default: 'bentofile.yaml', description: 'Path of bentofile.yaml, or the project folder that holds it' },
     json: { type: 'boolean', description: 'Print the result and diagnostics as JSON (for CI)' },
   },
   async run({ args }) {

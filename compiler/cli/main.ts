@@ -6,6 +6,7 @@ import { reportFailure } from './report-failure.js';
 const main = defineCommand({
   meta: { name: 'bentoc', version: bentocVersion, description: 'Compile bentofile.yaml into a model server, serve it, ship it.' },
   subCommands: {
+    init: () => import('./init.js').then((m) => m.default),
     build: () => import('./build.js').then((m) => m.default),
     serve: () => import('./serve.js').then((m) => m.default),
     run: () => import('./run.js').then((m) => m.default),

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { defineCommand } from 'citty';
-import { BentocError, didYouMean } from '../diagnostics/index.js';
+import { BentocError, diagnose, didYouMean } from '../diagnostics/index.js';
 import { resolveBento } from './resolve-bento.js';
 
 export default defineCommand({
@@ -17,7 +17,7 @@ export default defineCommand({
     const bento = await resolveBento(args.bento);
     const apis = bento.manifest.apis.map((a) => a.name);
     if (!apis.includes(args.api)) {
-      throw new BentocError('api_not_found', `${bento.name}:${bento.version} has no API \`${args.api}\``, { hint: didYouMean(args.api, apis) });
+      throw new BentocError([diagnose('api_not_found', undefined, `${bento.name}:${bento.version}`, args.api, didYouMean(args.api, apis))]);
     }
     const body = await readInput(args.input);
     const contentType = args['content-type'] ?? sniffImageType(body);

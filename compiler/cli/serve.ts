@@ -18,10 +18,13 @@ export default defineCommand({
     for (const name of ['port', 'grpc-port'] as const) {
       const value = args[name];
       if (value === undefined) continue;
-      if (!/^\d+$/.test(value) || Number(value) > 65535) {
-        throw new BentocError('bad_cli_input', `--${name} must be a number from 0 to 65535, got \`${value}\``);
-      }
+      if (!isPort(value)) throw new BentocError('bad_cli_input', `--${name} must be a number from 0 to 65535, got \`${value}\``);
       flags.push(`--${name}`, value);
+    }
+    if (args.port === undefined && process.env.PORT !== undefined && !isPort(process.env.PORT)) {
+      throw new BentocError('bad_cli_input', `PORT=${process.env.PORT} is not a port`, {
+        hint: 'set PORT to a number from 0 to 65535 (0 picks a free port), or pass --port N',
+      });
     }
     if (args.host) flags.push('--host', args.host);
     // The bento runs exactly as in its image: `node server.mjs`, from its own folder.
@@ -33,3 +36,7 @@ export default defineCommand({
     process.exitCode = code;
   },
 });
+
+function isPort(value: string): boolean {
+  return /^\d+$/.test(value) && Number(value) <= 65535;
+}

@@ -1,4 +1,4 @@
-import { catalog, type DiagnosticCode, type Severity } from './catalog.js';
+import { catalog, type CatalogTextCode, type DiagnosticCode, type DiagnosticFacts, type DiagnosticText, type Severity } from './catalog.js';
 
 /** 1-based line and column, as editors show them. */
 export interface Position {
@@ -27,6 +27,12 @@ export interface DiagnosticInit {
 
 export function createDiagnostic(code: DiagnosticCode, message: string, init: DiagnosticInit = {}): Diagnostic {
   return { code, severity: catalog[code].severity, message, ...init };
+}
+
+/** A diagnostic whose message and hint come from the catalog: call sites give only the code, the place and the facts. */
+export function diagnose<C extends CatalogTextCode>(code: C, span: SourceSpan | undefined, ...facts: DiagnosticFacts<C>): Diagnostic {
+  const text = (catalog[code].text as (...args: unknown[]) => DiagnosticText)(...facts);
+  return { code, severity: catalog[code].severity, message: text.message, ...(text.hint ? { hint: text.hint } : {}), ...(span ? { span } : {}) };
 }
 
 /**
@@ -60,6 +66,11 @@ export class DiagnosticBag {
 
   add(code: DiagnosticCode, message: string, init?: DiagnosticInit): void {
     this.items.push(createDiagnostic(code, message, init));
+  }
+
+  /** Adds a diagnostic worded by the catalog (see `diagnose`). */
+  report<C extends CatalogTextCode>(code: C, span: SourceSpan | undefined, ...facts: DiagnosticFacts<C>): void {
+    this.items.push(diagnose(code, span, ...facts));
   }
 
   get errors(): Diagnostic[] {

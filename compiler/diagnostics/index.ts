@@ -1,8 +1,9 @@
-export { catalog, type DiagnosticCode, type Severity } from './catalog.js';
+export { catalog, type CatalogTextCode, type DiagnosticCode, type DiagnosticFacts, type DiagnosticText, type Severity } from './catalog.js';
 export {
   BentocError,
   DiagnosticBag,
   createDiagnostic,
+  diagnose,
   isBentocError,
   type Diagnostic,
   type DiagnosticInit,

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { relative } from 'node:path';
 import type { Diagnostic } from './diagnostic.js';
 
@@ -8,6 +8,12 @@ export interface RenderOptions {
   /** Source texts by file path, so a frame can be shown without re-reading. */
   sources?: Map<string, string>;
 }
+
+/** Characters of a source line shown in a frame, and how many of them precede the column. */
+const frameWidth = 120;
+const frameContext = 40;
+/** Files larger than this get no frame (the loader refuses them anyway). */
+const maxFrameSourceBytes = 4 * 1024 * 1024;
 
 const paint = (on: boolean, code: number, text: string) => (on ? `\u001b[${code}m${text}\u001b[0m` : text);
 
@@ -37,13 +43,17 @@ function renderFrame(d: Diagnostic, options: RenderOptions): string | undefined 
   const last = Math.min(all.length, line + 1);
   const width = String(last).length;
   const out: string[] = [];
+  // A frame shows a window of long lines around the column, so a 1 MB one-line value prints as one screen line.
+  const from = Math.max(0, span.start.column - 1 - frameContext);
+  const clip = (text: string) => `${from > 0 ? '…' : ''}${text.slice(from, from + frameWidth)}${text.length > from + frameWidth ? '…' : ''}`;
   for (let n = first; n <= last; n++) {
     const marker = n === line ? '>' : ' ';
-    out.push(`  ${marker} ${String(n).padStart(width)} | ${all[n - 1] ?? ''}`);
+    out.push(`  ${marker} ${String(n).padStart(width)} | ${clip(all[n - 1] ?? '')}`);
     if (n === line) {
       const endColumn = span.end && span.end.line === line ? span.end.column : span.start.column + 1;
-      const carets = '^'.repeat(Math.max(1, endColumn - span.start.column));
-      out.push(`    ${' '.repeat(width)} | ${' '.repeat(span.start.column - 1)}${paint(options.color, 31, carets)}`);
+      const start = span.start.column - 1 - from + (from > 0 ? 1 : 0);
+      const carets = '^'.repeat(Math.min(frameWidth - (span.start.column - 1 - from), Math.max(1, endColumn - span.start.column)));
+      out.push(`    ${' '.repeat(width)} | ${' '.repeat(start)}${paint(options.color, 31, carets)}`);
     }
   }
   return out.join('\n');
@@ -51,6 +61,7 @@ function renderFrame(d: Diagnostic, options: RenderOptions): string | undefined 
 
 function readSource(file: string): string | undefined {
   try {
+    if (statSync(file).size > maxFrameSourceBytes) return undefined;
     return readFileSync(file, 'utf8');
   } catch {
     return undefined;

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Docker from 'dockerode';
-import { BentocError } from '../diagnostics/index.js';
+import { BentocError, diagnose } from '../diagnostics/index.js';
 
 /** A Docker engine that answered a ping, and where it lives (for messages). */
 export interface DockerEngine {
@@ -24,12 +24,7 @@ export async function connectDockerEngine(env: NodeJS.ProcessEnv = process.env):
   try {
     await pingWithTimeout(docker);
   } catch (error) {
-    throw new BentocError('docker_unreachable', `No Docker engine answers at ${endpoint}: ${describeError(error)}`, {
-      hint:
-        'Start an engine (e.g. `dockerd`, or `eval "$(test/support/docker/start-dockerd.sh)"` from the bentoc repo) ' +
-        'or point DOCKER_HOST at one: DOCKER_HOST=unix:///path/to/docker.sock or tcp://host:2375. ' +
-        'To get the build context without an engine, use --dockerfile-only DIR.',
-    });
+    throw new BentocError([diagnose('docker_unreachable', undefined, endpoint, describeError(error))]);
   }
   return { docker, endpoint };
 }

@@ -4,8 +4,9 @@ import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/p
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { BentocError, didYouMean } from '../diagnostics/index.js';
+import { BentocError, diagnose, didYouMean } from '../diagnostics/index.js';
 import type { BentoManifest } from '../phases/4-generate/manifest.js';
+import { reclaimStaging, stagingFolderName } from './reclaim-staging.js';
 import { formatTag, parseTag } from './tag.js';
 
 export interface StoredBento {
@@ -44,7 +45,9 @@ export class BentoStore {
 
   /** A fresh empty folder on the store's file system, so the final rename is atomic. */
   async createStaging(): Promise<string> {
-    const dir = join(this.home, 'tmp', `build-${process.pid}-${randomBytes(4).toString('hex')}`);
+    // Folders of builds that were killed are reclaimed here, so they cannot pile up (7 kills once left 99 MB).
+    await reclaimStaging(join(this.home, 'tmp'));
+    const dir = join(this.home, 'tmp', stagingFolderName(randomBytes(4).toString('hex')));
     await mkdir(dir, { recursive: true });
     return dir;
   }
@@ -140,7 +143,7 @@ export class BentoStore {
     const hint = names.includes(name)
       ? `versions of ${name}: ${versions.join(', ') || 'none'}`
       : (didYouMean(name, names) ?? `build one first with \`bentoc build\`; the store is ${this.home}`);
-    return new BentocError('bento_not_found', `no bento \`${tag}\` in ${this.bentosDir}`, { hint });
+    return new BentocError([diagnose('bento_not_found', undefined, tag, this.bentosDir, hint)]);
   }
 }
 

@@ -1,4 +1,4 @@
-import { BentocError } from '../diagnostics/index.js';
+import { BentocError, diagnose } from '../diagnostics/index.js';
 
 export interface BentoTag {
   name: string;
@@ -15,9 +15,7 @@ export function parseTag(tag: string): BentoTag {
   const name = (rawName ?? '').toLowerCase();
   const version = rawVersion === undefined || rawVersion === '' ? 'latest' : rawVersion;
   if (rest.length > 0 || !namePattern.test(name) || !versionPattern.test(version)) {
-    throw new BentocError('bad_tag', `\`${tag}\` is not a bento tag`, {
-      hint: 'write it as `name`, `name:latest` or `name:version`, e.g. `iris_classifier:latest`',
-    });
+    throw new BentocError([diagnose('bad_tag', undefined, tag)]);
   }
   return { name, version };
 }

@@ -21,19 +21,66 @@ export function createSharpLoader(): () => Promise<Sharp> {
   };
 }
 
-/** Decodes, orients, flattens alpha onto black, converts the color, resizes to W×H: interleaved HWC bytes. */
-export async function decodePixels(sharp: Sharp, bytes: Buffer, spec: ImageInputSpec, field: string): Promise<Buffer> {
+/** Where an image went in the model's frame: its own size, the scale applied, and the padded frame. */
+export interface ImageFrame {
+  original: { width: number; height: number };
+  /** model pixels per original pixel (1 when the image kept its size) */
+  scale: number;
+  /** The image's size after scaling, before padding: boxes inside it map back by dividing by `scale`. */
+  scaled: { width: number; height: number };
+  frame: { width: number; height: number };
+}
+
+/**
+ * The frame of an image for a model with dynamic H×W: scaled down (aspect kept) when its longer side passes
+ * `maxSide`, then padded right and bottom to multiples of `multipleOf`.
+ */
+export function planFrame(width: number, height: number, dynamic: NonNullable<ImageInputSpec['dynamic']>): ImageFrame {
+  const scale = Math.min(1, dynamic.maxSide / Math.max(width, height));
+  const scaled = { width: Math.max(1, Math.round(width * scale)), height: Math.max(1, Math.round(height * scale)) };
+  const pad = (side: number) => Math.ceil(side / dynamic.multipleOf) * dynamic.multipleOf;
+  return { original: { width, height }, scale, scaled, frame: { width: pad(scaled.width), height: pad(scaled.height) } };
+}
+
+/** Reads an image's displayed size (after EXIF orientation) without decoding its pixels. */
+export async function readImageSize(sharp: Sharp, bytes: Buffer, spec: ImageInputSpec, field: string): Promise<{ width: number; height: number }> {
+  try {
+    const meta = await sharp(bytes, { limitInputPixels: spec.maxPixels, failOn: 'error' }).metadata();
+    const oriented = meta.autoOrient ?? meta;
+    if (!oriented.width || !oriented.height) throw new Error('no size');
+    if (oriented.width * oriented.height > spec.maxPixels) throw new Error('pixel limit');
+    return { width: oriented.width, height: oriented.height };
+  } catch (error) {
+    throw toImageError(error, bytes, spec, field);
+  }
+}
+
+/**
+ * Decodes, orients, flattens alpha onto black, converts the color, resizes to W×H: interleaved HWC bytes. With a
+ * `frame`, the image is resized to the frame's scaled size and padded with black to the given W×H instead.
+ */
+export async function decodePixels(sharp: Sharp, bytes: Buffer, spec: ImageInputSpec, field: string, frame?: { scaled: { width: number; height: number }; width: number; height: number }): Promise<Buffer> {
   const channels = spec.color === 'rgb' ? 3 : 1;
   try {
     let image = sharp(bytes, { limitInputPixels: spec.maxPixels, failOn: 'error', autoOrient: true }).flatten();
     image = spec.color === 'grayscale' ? image.greyscale() : image.toColourspace('srgb');
-    const { data, info } = await image.resize(spec.width, spec.height, { fit: 'fill' }).raw().toBuffer({ resolveWithObject: true });
+    if (frame) {
+      const black = { r: 0, g: 0, b: 0, alpha: 1 };
+      image = image
+        .resize(frame.scaled.width, frame.scaled.height, { fit: 'fill' })
+        .extend({ right: frame.width - frame.scaled.width, bottom: frame.height - frame.scaled.height, background: black });
+    } else image = image.resize(spec.width, spec.height, { fit: 'fill' });
+    const { data, info } = await image.raw().toBuffer({ resolveWithObject: true });
     return info.channels === channels ? data : selectChannels(data, info.channels, channels);
   } catch (error) {
-    const message = (error as Error).message ?? String(error);
-    if (/pixel limit/i.test(message)) throw errors.imageTooLarge(field, spec.maxPixels);
-    throw errors.invalidImage(field, `${bytes.length} bytes that do not decode (${message.split('\n', 1)[0]})`);
+    throw toImageError(error, bytes, spec, field);
   }
+}
+
+function toImageError(error: unknown, bytes: Buffer, spec: ImageInputSpec, field: string): Error {
+  const message = (error as Error).message ?? String(error);
+  if (/pixel limit/i.test(message)) return errors.imageTooLarge(field, spec.maxPixels);
+  return errors.invalidImage(field, `${bytes.length} bytes that do not decode (${message.split('\n', 1)[0]})`);
 }
 
 /** Keeps the first `want` channels, or repeats a single one: sharp may leave an extra band in rare color spaces. */
@@ -45,8 +92,8 @@ function selectChannels(data: Buffer, have: number, want: number): Buffer {
 }
 
 /** Writes decoded images into one tensor in the model's layout, applying invert, scale, mean and std. */
-export function toImageTensor(images: Buffer[], spec: ImageInputSpec): TensorValue {
-  const { width: w, height: h } = spec;
+export function toImageTensor(images: Buffer[], spec: ImageInputSpec, size: { width: number; height: number } = spec): TensorValue {
+  const { width: w, height: h } = size;
   const channels = spec.color === 'rgb' ? 3 : 1;
   const perImage = w * h * channels;
   const dims = spec.layout === 'nchw' ? [images.length, channels, h, w] : spec.layout === 'nhwc' ? [images.length, h, w, channels] : [images.length, h, w];

@@ -4,14 +4,16 @@
  */
 import type { ImageInputSpec } from '../contract.js';
 import { describeValue, errors } from '../errors.js';
-import { createSharpLoader, decodePixels, toImageTensor } from './decode-image.js';
-import type { InputAdapter } from './types.js';
+import { createSharpLoader, decodePixels, planFrame, readImageSize, toImageTensor } from './decode-image.js';
+import type { InputAdapter, ParsedInput } from './types.js';
 import { readUploadedFiles } from './uploaded-files.js';
 
 interface ImageSource {
   field: string;
   bytes: Buffer;
 }
+
+type Sharp = Awaited<ReturnType<ReturnType<typeof createSharpLoader>>>;
 
 const BASE64 = /^[A-Za-z0-9+/_-]*={0,2}$/;
 
@@ -22,10 +24,25 @@ export function createImageInput(spec: ImageInputSpec): InputAdapter {
     async parse(body, mediaType) {
       const sources = await collectSources(body, mediaType);
       const sharp = await loadSharp();
+      if (spec.dynamic) return parseAtOwnSize(sharp, sources, spec, spec.dynamic);
       const images = await Promise.all(sources.map((source) => decodePixels(sharp, source.bytes, spec, source.field)));
       return { value: toImageTensor(images, spec), rows: images.length };
     },
   };
+}
+
+/**
+ * A model with dynamic H×W: each image keeps its aspect ratio (scaled down past `maxSide`), and the request's
+ * images share one frame, the largest padded size among them. The reply's `image-frames` header says where each
+ * image went, so boxes found in the frame map back to the original (divide by `scale`).
+ */
+async function parseAtOwnSize(sharp: Sharp, sources: ImageSource[], spec: ImageInputSpec, dynamic: NonNullable<ImageInputSpec['dynamic']>): Promise<ParsedInput> {
+  const sizes = await Promise.all(sources.map((source) => readImageSize(sharp, source.bytes, spec, source.field)));
+  const plans = sizes.map((size) => planFrame(size.width, size.height, dynamic));
+  const frame = { width: Math.max(...plans.map((p) => p.frame.width)), height: Math.max(...plans.map((p) => p.frame.height)) };
+  const images = await Promise.all(sources.map((source, i) => decodePixels(sharp, source.bytes, spec, source.field, { scaled: plans[i]!.scaled, ...frame })));
+  const frames = plans.map((plan) => ({ ...plan, frame }));
+  return { value: toImageTensor(images, spec, frame), rows: images.length, headers: { 'image-frames': JSON.stringify(frames) } };
 }
 
 async function collectSources(body: unknown, mediaType: string): Promise<ImageSource[]> {

@@ -16,6 +16,8 @@ export interface ParsedInput {
   value: unknown;
   /** Rows this request carries; what the batcher counts against `max_batch_size`. */
   rows: number;
+  /** Response headers the input decides (e.g. where images of a dynamic-size model went in its frame). */
+  headers?: Record<string, string>;
 }
 
 export interface InputAdapter {

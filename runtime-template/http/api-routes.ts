@@ -21,6 +21,15 @@ export function registerApiRoute(app: FastifyInstance, pipeline: ApiPipeline, op
   const { input, output, dispatcher, api } = pipeline;
   const { inFlight } = options;
   const leave = (): void => void inFlight.count--;
+  // A GET (or HEAD, PUT…) on an API route is a client using the wrong method, not a missing route: 405 + Allow.
+  app.route({
+    method: ['GET', 'PUT', 'PATCH', 'DELETE'],
+    url: api.route,
+    handler: async (request, reply) => {
+      reply.header('allow', 'POST');
+      throw errors.methodNotAllowed(request.method, api.route, ['POST']);
+    },
+  });
   app.post(api.route, {
     // Callback style and a plain counter (read when /metrics is scraped): no promise, no label hashing per request.
     onRequest: (_request, reply, done) => {
@@ -55,6 +64,7 @@ export function registerApiRoute(app: FastifyInstance, pipeline: ApiPipeline, op
       const outcome = await submitWithTimeout(submit, reply, options.requestTimeoutMs);
       if (!outcome.ok) throw outcome.error;
       const formatted = output.format(outcome.value);
+      if (parsed.headers) reply.headers(parsed.headers);
       return reply.type(formatted.contentType).send(formatted.body);
     },
   });

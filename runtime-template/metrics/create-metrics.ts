@@ -38,7 +38,14 @@ const ROW_BUCKETS = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048];
 
 export function createMetrics(options: { defaultMetrics?: boolean } = {}): RuntimeMetrics {
   const registry = new Registry();
-  if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry });
+  if (options.defaultMetrics ?? true) {
+    collectDefaultMetrics({ register: registry });
+    // prom-client's sums of the per-type gauges end in `_total`, which Prometheus reserves for counters
+    // (`promtool check metrics` fails on them); `sum(nodejs_active_handles)` gives the same number.
+    for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']) {
+      registry.removeSingleMetric(name);
+    }
+  }
   const registers = [registry];
   const inFlight = new Map<string, InFlightCount>();
   return {

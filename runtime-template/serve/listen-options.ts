@@ -20,6 +20,9 @@ Env LOG_LEVEL sets the log level (default info).`;
 
 export class UsageError extends Error {}
 
+/** A bad environment setting (PORT): reported in one line, without the usage text. */
+export class SettingError extends Error {}
+
 export function resolveListenOptions(
   argv: readonly string[],
   env: Readonly<Record<string, string | undefined>>,
@@ -28,7 +31,11 @@ export function resolveListenOptions(
   const flags = parseFlags(argv);
   const port = flags.port ?? env.PORT ?? String(runtime.port);
   const host = flags.host ?? env.HOST ?? runtime.host;
-  if (!/^\d+$/.test(port) || Number(port) > 65535) throw new UsageError(`invalid port "${port}": expected 0-65535`);
+  if (!/^\d+$/.test(port) || Number(port) > 65535) {
+    // A bad PORT is a deployment setting, not a misuse of the command line: no usage text for it.
+    if (flags.port === undefined) throw new SettingError(`PORT=${port} is not a port: set PORT to a number from 0 to 65535 (0 picks a free one)`);
+    throw new UsageError(`invalid port "${port}": expected 0-65535`);
+  }
   if (!host) throw new UsageError('empty host');
   return { port: Number(port), host, grpcPort: resolveGrpcPort(flags['grpc-port'] ?? env.GRPC_PORT, Number(port), runtime.grpcPort) };
 }
@@ -52,4 +59,12 @@ function parseFlags(argv: readonly string[]): Partial<Record<Flag, string>> {
     flags[name] = value;
   }
   return flags;
+}
+
+/** What to do when the port cannot be bound: another process holds it, or it needs privileges. */
+export function describeListenFailure(code: 'EADDRINUSE' | 'EACCES', listen: ListenOptions): string {
+  const where = `${listen.host}:${listen.port}`;
+  return code === 'EADDRINUSE'
+    ? `port ${listen.port} is already in use (${where}): pick another with --port N (or PORT=N; 0 picks a free port), or stop what listens there`
+    : `no permission to listen on ${where}: ports below 1024 need privileges; pick another with --port N (or PORT=N)`;
 }

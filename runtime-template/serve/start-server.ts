@@ -6,7 +6,7 @@ import { createMetrics } from '../metrics/create-metrics.js';
 import { createLogger } from './create-logger.js';
 import { installShutdown } from './install-shutdown.js';
 import { openBento } from './open-bento.js';
-import { resolveListenOptions, USAGE, UsageError } from './listen-options.js';
+import { describeListenFailure, resolveListenOptions, SettingError, USAGE, UsageError } from './listen-options.js';
 import type { RunningGrpcServer } from '../v2/grpc-server.js';
 
 export interface StartServerOptions {
@@ -35,6 +35,10 @@ export async function startServer({ config, handlers, bundleUrl, argv, env }: St
   try {
     listen = resolveListenOptions(argv, env, config.runtime);
   } catch (error) {
+    if (error instanceof SettingError) {
+      console.error(`error: ${error.message}`);
+      process.exit(2);
+    }
     if (!(error instanceof UsageError)) throw error;
     console.error(`error: ${error.message}\n\n${USAGE}`);
     process.exit(2);
@@ -72,7 +76,13 @@ export async function startServer({ config, handlers, bundleUrl, argv, env }: St
     }
     await pool.ready;
   } catch (error) {
-    logger.fatal({ err: error }, 'startup failed');
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE' || code === 'EACCES') {
+      // The user's to fix, so the fix, not a stack: one log line for log pipelines, one plain line for a terminal.
+      const fix = describeListenFailure(code, listen);
+      logger.fatal({ code, port: listen.port, host: listen.host }, fix);
+      console.error(`error: ${fix}`);
+    } else logger.fatal({ err: error }, 'startup failed');
     await grpc?.drain().catch(() => undefined);
     await app.close().catch(() => undefined);
     await pool.close().catch(() => undefined);

@@ -33,11 +33,11 @@ describe.skipIf(skipReason !== undefined)('bentoc containerize (real engine)', (
   let grpcPort = 0;
   let bentoVersion = '';
   const events: Array<Record<string, unknown>> = [];
+  const env = { ...process.env, BENTOML_HOME: makeTempDir('home') };
 
   beforeAll(async () => {
     docker = (await connectDockerEngine()).docker;
     const project = makeProjectFrom(join(REPO_ROOT, 'samples/iris'));
-    const env = { ...process.env, BENTOML_HOME: makeTempDir('home') };
     await bentoc(['build', join(project, 'bentofile.yaml')], env);
     const { stdout } = await bentoc(['get', 'iris_classifier:latest', '-o', 'json'], env);
     bentoVersion = (JSON.parse(stdout) as { version: string }).version;
@@ -48,6 +48,16 @@ describe.skipIf(skipReason !== undefined)('bentoc containerize (real engine)', (
   afterAll(async () => {
     await container?.remove({ force: true }).catch(() => undefined);
     await docker?.getImage(IMAGE_TAG).remove({ force: true }).catch(() => undefined);
+  });
+
+  it('reports a base image the engine cannot get as image_build_failed, exit 1', async () => {
+    const args = ['containerize', 'iris_classifier:latest', '-t', `${IMAGE_TAG}-x`, '--base-image', 'bentoc-no-such-base:none', '--json'];
+    const failed = await run(process.execPath, [join(REPO_ROOT, 'bin/bentoc.mjs'), ...args], { cwd: REPO_ROOT, env }).then(
+      () => undefined,
+      (error: { code: number; stdout: string }) => error,
+    );
+    expect(failed?.code).toBe(1);
+    expect(JSON.parse(failed!.stdout.trim().split('\n').at(-1)!)).toMatchObject({ ok: false, diagnostics: [{ code: 'image_build_failed' }] });
   });
 
   it('streams NDJSON progress ending with the built image', () => {

@@ -1,11 +1,15 @@
 import { createHash } from 'node:crypto';
-import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { join, relative } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeProjectFrom, makeTempDir } from '../support/iris-project.js';
 import { repoRoot, runCli, serveBento, type RunningServer } from '../support/cli.js';
+
+const promtool = ['/usr/bin/promtool', '/usr/local/bin/promtool'].find((path) => existsSync(path));
+if (!promtool) console.warn('[iris e2e] promtool not found (apt-get install prometheus): the /metrics lint is skipped');
 
 /** The user's journey with the iris sample, through the real CLI and a real server on a free port. */
 describe('iris sample through the bentoc CLI', () => {
@@ -92,6 +96,16 @@ describe('iris sample through the bentoc CLI', () => {
     expect(metrics).toMatch(/route="\/predict"/);
   });
 
+  // promtool comes with Debian's `prometheus` package (.ci/run installs it); locally it may be absent.
+  it.skipIf(promtool === undefined && process.env.CI !== 'true')('serves /metrics that `promtool check metrics` accepts', async () => {
+    expect(promtool, 'CI=true but promtool is not installed (apt-get install prometheus)').toBeDefined();
+    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    expect(metrics).toMatch(/bento_batch_size_rows_bucket/);
+    const checked = spawnSync(promtool!, ['check', 'metrics'], { input: metrics, encoding: 'utf8' });
+    expect(`${checked.stdout}${checked.stderr}`.trim()).toBe('');
+    expect(checked.status).toBe(0);
+  });
+
   it('runs one prediction with `bentoc run`, no server', () => {
     const ok = runCli(['run', 'iris_classifier:latest', 'predict', '--input', '[[5.1,3.5,1.4,0.2]]'], { home });
     expect(ok.status, ok.stderr).toBe(0);
@@ -109,6 +123,26 @@ describe('iris sample through the bentoc CLI', () => {
     const typo = runCli(['run', tag, 'predit', '--input', '[[1, 2, 3, 4]]'], { home });
     expect(typo.status).toBe(1);
     expect(typo.stderr).toContain('did you mean `predict`?');
+  });
+
+  it('says how to fix a busy port or a bad PORT, without a stack or usage text, and exits 1', () => {
+    const port = new URL(server.url).port;
+    const busy = runCli(['serve', 'iris_classifier:latest', '--port', port, '--host', '127.0.0.1'], { home });
+    expect(busy.status).toBe(1);
+    expect(busy.stderr).toContain(`error: port ${port} is already in use`);
+    expect(busy.stderr).toContain('--port N (or PORT=N');
+    expect(busy.stderr + busy.stdout).not.toMatch(/\n\s+at /);
+
+    const badEnv = runCli(['serve', 'iris_classifier:latest'], { home, env: { PORT: '99999' } });
+    expect(badEnv.status).toBe(1);
+    expect(badEnv.stderr).toContain('error[bad_cli_input]: PORT=99999 is not a port');
+    expect(badEnv.stderr).not.toContain('Usage');
+  });
+
+  it('builds a project given as a folder from its bentofile.yaml', () => {
+    const built = runCli(['build', project, '--json'], { home });
+    expect(built.status, built.stderr).toBe(0);
+    expect(JSON.parse(built.stdout)).toMatchObject({ tag, reused: true });
   });
 
   it('exits 0 on SIGTERM', async () => {

@@ -123,6 +123,20 @@ describe('media types', () => {
   });
 });
 
+describe('methods', () => {
+  it('answers a GET on a POST API with 405 and Allow: POST, and an unknown route with 404', async () => {
+    const app = createApp([createIrisApi()]);
+    for (const method of ['GET', 'HEAD', 'PUT', 'DELETE'] as const) {
+      const response = await app.inject({ method, url: '/predict' });
+      expect(response.statusCode, method).toBe(405);
+      expect(response.headers.allow, method).toBe('POST');
+      if (method !== 'HEAD') expect(response.json().error, method).toMatchObject({ code: 'method_not_allowed', details: { allowed: ['POST'] } });
+    }
+    expect((await app.inject({ method: 'GET', url: '/predicts' })).statusCode).toBe(404);
+    expect((await post(app, '[[5.1, 3.5, 1.4, 0.2]]')).status).toBe(200);
+  });
+});
+
 describe('readiness and faults', () => {
   it('answers 503 with Retry-After until the models are loaded', async () => {
     const app = createApp([createIrisApi()], createFakePool({ ready: false }));

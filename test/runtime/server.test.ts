@@ -165,10 +165,14 @@ describe('malformed requests', () => {
     expect((await fetch(`${bento.url}/healthz`)).status).toBe(200);
   });
 
-  it('answers unknown routes and methods with a JSON 404', async () => {
-    const response = await fetch(`${bento.url}/predict`);
+  it('answers unknown routes with a JSON 404, and a GET on an API route with 405 and Allow', async () => {
+    const response = await fetch(`${bento.url}/predicts`);
     expect(response.status).toBe(404);
     expect((await readError(response)).code).toBe('not_found');
+    const wrongMethod = await fetch(`${bento.url}/predict`);
+    expect(wrongMethod.status).toBe(405);
+    expect(wrongMethod.headers.get('allow')).toBe('POST');
+    expect((await readError(wrongMethod)).code).toBe('method_not_allowed');
   });
 
   it('still predicts correctly after all of that', async () => {

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { TensorValue } from '../../runtime-template/contract.js';
 import { toLabeledRows } from '../../runtime-template/adapters/label-rows.js';
 import { toNestedArray, toShortestFloat32 } from '../../runtime-template/adapters/tensor-json.js';
-import { resolveListenOptions } from '../../runtime-template/serve/listen-options.js';
+import { resolveListenOptions, SettingError } from '../../runtime-template/serve/listen-options.js';
 
 const f32 = (rows: number, values: number[]): TensorValue => ({ dtype: 'float32', dims: [rows, values.length / rows], data: Float32Array.from(values) });
 
@@ -64,5 +64,7 @@ describe('resolveListenOptions', () => {
     expect(() => resolveListenOptions(['--port', 'http'], {}, runtime)).toThrow('invalid port "http"');
     expect(() => resolveListenOptions(['--prot', '1'], {}, runtime)).toThrow('unknown argument "--prot"');
     expect(() => resolveListenOptions(['--port'], {}, runtime)).toThrow('--port needs a value');
+    expect(() => resolveListenOptions([], { PORT: '99999' }, runtime)).toThrow(SettingError);
+    expect(() => resolveListenOptions([], { PORT: '99999' }, runtime)).toThrow('PORT=99999 is not a port');
   });
 });

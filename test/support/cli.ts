@@ -11,10 +11,10 @@ export interface CliResult {
 }
 
 /** Runs the real `bentoc` CLI, as a user would, with its own BENTOML_HOME. */
-export function runCli(args: string[], options: { home: string; cwd?: string; input?: string }): CliResult {
+export function runCli(args: string[], options: { home: string; cwd?: string; input?: string; env?: Record<string, string> }): CliResult {
   const result = spawnSync(process.execPath, [bin, ...args], {
     cwd: options.cwd ?? repoRoot,
-    env: { ...process.env, BENTOML_HOME: options.home, NO_COLOR: '1' },
+    env: { ...process.env, BENTOML_HOME: options.home, NO_COLOR: '1', ...options.env },
     input: options.input,
     encoding: 'utf8',
     timeout: 120_000,

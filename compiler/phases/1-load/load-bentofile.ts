@@ -1,7 +1,16 @@
-import { readFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
-import { LineCounter, isMap, isNode, isPair, isScalar, isSeq, parseDocument, type Document, type Node } from 'yaml';
-import { BentocError, createDiagnostic, type Diagnostic, type SourceSpan } from '../../diagnostics/index.js';
+import { readFile, stat } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { LineCounter, isCollection, isMap, isNode, isPair, isScalar, isSeq, parseDocument, visit, type Document, type Node } from 'yaml';
+import { BentocError, createDiagnostic, diagnose, type Diagnostic, type SourceSpan } from '../../diagnostics/index.js';
+import { measureAliases } from './measure-aliases.js';
+
+/** Bounds on what a bentofile may make the compiler hold: a real one is a few KB and a few hundred values. */
+export const loadLimits = {
+  /** Bytes of bentofile.yaml (a 20 MB description once made a 149 MB bento and 1 GB of memory). */
+  maxBytes: 1024 * 1024,
+  /** Values the document may stand for once its aliases are expanded. */
+  maxExpandedNodes: 100_000,
+} as const;
 
 /** A path into the document, as ajv's instancePath segments: keys and array indexes. */
 export type DocPath = (string | number)[];
@@ -19,14 +28,21 @@ export interface LoadedBentofile {
 }
 
 export async function loadBentofile(path: string): Promise<LoadedBentofile> {
-  const file = resolve(path);
+  let file = resolve(path);
   let source: string;
   try {
+    // `bentoc build samples/iris`: a project folder means its bentofile.yaml.
+    if ((await stat(file).catch(() => undefined))?.isDirectory()) file = join(file, 'bentofile.yaml');
+    const { size } = await stat(file);
+    if (size > loadLimits.maxBytes) {
+      throw new BentocError([diagnose('file_too_large', { file, start: { line: 1, column: 1 } }, size, loadLimits.maxBytes)]);
+    }
     source = await readFile(file, 'utf8');
   } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'EISDIR' ? 'is a folder' : 'cannot be read';
+    if (error instanceof BentocError) throw error;
+    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : 'cannot be read';
     throw new BentocError('file_not_found', `${file} ${reason}`, {
-      hint: 'pass the path of a bentofile.yaml, e.g. `bentoc build samples/iris/bentofile.yaml`',
+      hint: 'pass a bentofile.yaml or the project folder that holds one, e.g. `bentoc build samples/iris`',
     });
   }
   return parseBentofile(file, source);
@@ -54,7 +70,36 @@ export function parseBentofile(file: string, source: string): LoadedBentofile {
   });
   if (problems.length > 0) throw new BentocError(problems);
 
-  const data = doc.toJS() ?? {};
+  const collectionKeys: Diagnostic[] = [];
+  visit(doc, {
+    Pair(_key, pair) {
+      // yaml would stringify `[a, b]: 1` into the key "a,b" (and print a process warning): refuse it instead.
+      if (isCollection(pair.key)) {
+        collectionKeys.push(createDiagnostic('yaml_syntax', 'a key must be a plain value, not a list or mapping', {
+          span: spanOf(pair.key, toSpan),
+          hint: 'check the indentation and the `:` after this point: a key is a word such as `name`',
+        }));
+      }
+    },
+  });
+  if (collectionKeys.length > 0) throw new BentocError(collectionKeys);
+  const { largest, total, unresolved } = measureAliases(doc);
+  if (unresolved.length > 0) {
+    throw new BentocError(
+      unresolved.map((alias) =>
+        createDiagnostic('yaml_syntax', `alias \`*${alias.source}\` has no anchor \`&${alias.source}\` before it`, {
+          span: spanOf(alias, toSpan),
+          hint: `define \`&${alias.source}\` on a value above this line, or write the value out`,
+        }),
+      ),
+    );
+  }
+  if (largest && total > loadLimits.maxExpandedNodes) {
+    const span = spanOf(largest.alias, toSpan);
+    throw new BentocError([diagnose('yaml_alias_limit', span, largest.alias.source, total, loadLimits.maxExpandedNodes)]);
+  }
+  // yaml's own check (anchor uses × nested aliases > 100) refuses files our bound accepts; ours counts values.
+  const data = doc.toJS({ maxAliasCount: -1 }) ?? {};
   return {
     file,
     projectDir: dirname(file),

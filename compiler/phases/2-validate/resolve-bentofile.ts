@@ -2,6 +2,8 @@ import { isAbsolute, relative, resolve } from 'node:path';
 import type { Api, RawBentofile } from '../../../schemas/bentofile.generated.js';
 import { DiagnosticBag, didYouMean } from '../../diagnostics/index.js';
 import type { DocPath, LoadedBentofile } from '../1-load/load-bentofile.js';
+import { checkNpmPackages, checkPipPackages } from './check-packages.js';
+import { checkRoutes } from './check-routes.js';
 import { resolveDeploy } from './resolve-deploy.js';
 import { resolveInput, resolveOutput } from './resolve-input.js';
 import { defaults, type ResolvedApi, type ResolvedBentofile } from './resolved-bentofile.js';
@@ -36,23 +38,17 @@ export function resolveBentofile(loaded: LoadedBentofile & { data: RawBentofile 
   const artifacts = (raw.artifacts ?? []).map((artifact, i) => ({
     name: artifact.name,
     path: inProject(artifact.path, ['artifacts', i, 'path']),
-    span: at(['artifacts', i]),
+    span: at(['artifacts', i, 'path']),
   }));
   reportDuplicates(artifacts.map((a, i) => [a.name, ['artifacts', i, 'name']] as const), 'artifact', loaded, bag);
 
   const artifactNames = artifacts.map((a) => a.name);
   const apis = raw.apis.map((api, i) => resolveApi(api, i, loaded, bag, artifactNames));
   reportDuplicates(apis.map((a, i) => [a.name, ['apis', i, 'name']] as const), 'API', loaded, bag);
-  const routes = new Map<string, number>();
-  apis.forEach((api, i) => {
-    const first = routes.get(api.route);
-    if (first === undefined) routes.set(api.route, i);
-    else
-      bag.add('duplicate_route', `APIs \`${apis[first]!.name}\` and \`${api.name}\` both use route \`${api.route}\``, {
-        span: raw.apis[i]!.route ? at(['apis', i, 'route']) : at(['apis', i, 'name']),
-        hint: 'give one of them its own `route:`',
-      });
-  });
+  const routed = apis.map((api, i) => ({ name: api.name, route: api.route, at: ['apis', i, raw.apis[i]!.route ? 'route' : 'name'] }));
+  checkRoutes(routed, loaded, bag);
+  const npmPackages = checkNpmPackages(raw.env?.npm?.packages ?? [], loaded, bag);
+  checkPipPackages(raw.env?.pip?.packages ?? [], loaded, bag);
 
   // Globs stay globs; only their leading path is checked, so `../*.py` cannot reach outside the project.
   (raw.include ?? []).forEach((glob, i) => inProject(glob, ['include', i]));
@@ -64,13 +60,14 @@ export function resolveBentofile(loaded: LoadedBentofile & { data: RawBentofile 
     projectDir: loaded.projectDir,
     service,
     description: raw.description,
+    license: raw.license,
     labels: raw.labels ?? {},
     include: raw.include ?? [],
     exclude: raw.exclude ?? [],
     artifacts,
     apis,
     env: {
-      npm: { packages: raw.env?.npm?.packages ?? [], infer: raw.env?.npm?.infer ?? true },
+      npm: { packages: npmPackages, infer: raw.env?.npm?.infer ?? true },
       pip: {
         packages: pip?.packages ?? [],
         requirementsTxt: pip?.requirements_txt && inProject(pip.requirements_txt, ['env', 'pip', 'requirements_txt']),
@@ -84,7 +81,7 @@ export function resolveBentofile(loaded: LoadedBentofile & { data: RawBentofile 
       workers: raw.runtime?.workers ?? defaults.workers,
       threads: raw.runtime?.threads ?? defaults.threads,
       device: raw.runtime?.device ?? 'auto',
-      bodyLimitBytes: parseSize(raw.runtime?.body_limit) ?? defaults.bodyLimitBytes,
+      bodyLimitBytes: checkBodyLimit(parseSize(raw.runtime?.body_limit), loaded, bag) ?? defaults.bodyLimitBytes,
       requestTimeoutMs: raw.runtime?.request_timeout_ms ?? defaults.requestTimeoutMs,
       grpcPort: raw.runtime?.grpc_port ?? defaults.grpcPort,
     },
@@ -94,6 +91,7 @@ export function resolveBentofile(loaded: LoadedBentofile & { data: RawBentofile 
       systemPackages: docker.system_packages ?? [],
       env: docker.env ?? {},
       setupScript: docker.setup_script && inProject(docker.setup_script, ['docker', 'setup_script']),
+      setupScriptSpan: docker.setup_script ? at(['docker', 'setup_script']) : undefined,
       user: docker.user ?? defaults.user,
       labels: docker.labels ?? {},
     },
@@ -104,16 +102,10 @@ export function resolveBentofile(loaded: LoadedBentofile & { data: RawBentofile 
 function resolveApi(api: Api, i: number, loaded: LoadedBentofile, bag: DiagnosticBag, artifactNames: string[]): ResolvedApi {
   const at = (path: DocPath, key = false) => loaded.locate(['apis', i, ...path], { key });
   if (!api.model && !api.handler) {
-    bag.add('api_without_target', `API \`${api.name}\` has neither \`model\` nor \`handler\``, {
-      span: at([], false),
-      hint: artifactNames.length > 0 ? `add \`model: ${artifactNames[0]}\`` : 'add `model: <artifact name>` or `handler: ./service.ts#predict`',
-    });
+    bag.report('api_without_target', at([], false), api.name, artifactNames[0]);
   }
   if (api.model && !artifactNames.includes(api.model)) {
-    bag.add('unknown_model', `API \`${api.name}\` uses model \`${api.model}\`, which is not among the artifacts`, {
-      span: at(['model']),
-      hint: didYouMean(api.model, artifactNames) ?? 'declare it under `artifacts:`',
-    });
+    bag.report('unknown_model', at(['model']), api.name, api.model, didYouMean(api.model, artifactNames));
   }
 
   if (api.output?.top_k !== undefined && !api.output?.labels) {
@@ -166,7 +158,7 @@ function resolveBatch(api: Api, i: number, loaded: LoadedBentofile, bag: Diagnos
         hint: `remove \`${key}\`; use \`${replacement}\``,
       });
     } else {
-      bag.add('deprecated_key', `\`${key}\` is deprecated`, { span: at(key), hint: `use \`${replacement}: ${value}\`` });
+      bag.report('deprecated_key', at(key), key, replacement, value);
     }
   }
   if (api.batch?.timeout_ms !== undefined && api.batch.policy !== 'fixed_timeout') {
@@ -191,10 +183,7 @@ function reportDuplicates(entries: (readonly [string, DocPath])[], what: string,
   const seen = new Set<string>();
   for (const [name, path] of entries) {
     if (seen.has(name)) {
-      bag.add('duplicate_name', `two ${what}s are named \`${name}\``, {
-        span: loaded.locate(path),
-        hint: `${what} names must be unique; rename one`,
-      });
+      bag.report('duplicate_name', loaded.locate(path), what, name);
     }
     seen.add(name);
   }
@@ -205,12 +194,21 @@ function resolveInProject(loaded: LoadedBentofile, path: string, docPath: DocPat
   const absolute = resolve(loaded.projectDir, path);
   const rel = relative(loaded.projectDir, absolute);
   if (isAbsolute(path) || rel.startsWith('..') || isAbsolute(rel)) {
-    bag.add('path_outside_project', `\`${path}\` is outside the project folder ${loaded.projectDir}`, {
-      span: loaded.locate(docPath),
-      hint: 'copy the file into the project (next to bentofile.yaml) and use a relative path',
-    });
+    bag.report('path_outside_project', loaded.locate(docPath), path, loaded.projectDir);
   }
   return absolute;
+}
+
+/** Above this a body limit protects nothing: 1 GiB of JSON is already far past what one request should carry. */
+const MAX_BODY_LIMIT_BYTES = 1024 ** 3;
+
+function checkBodyLimit(bytes: number | undefined, loaded: LoadedBentofile, bag: DiagnosticBag): number | undefined {
+  if (bytes === undefined || bytes <= MAX_BODY_LIMIT_BYTES) return bytes;
+  bag.add('invalid_value', `\`runtime.body_limit\` is ${bytes.toLocaleString('en-US')} bytes; at most 1gb is allowed`, {
+    span: loaded.locate(['runtime', 'body_limit']),
+    hint: 'a body limit bounds the memory one request can take: set it to the largest request you expect, e.g. `body_limit: 50mb`',
+  });
+  return undefined;
 }
 
 function parseSize(value: number | string | undefined): number | undefined {

@@ -1,3 +1,4 @@
+import { Ajv } from 'ajv';
 import type { Input, Output } from '../../../schemas/bentofile.generated.js';
 import type { OutputSpec } from '../../../runtime-template/contract.js';
 import type { DiagnosticBag, SourceSpan } from '../../diagnostics/index.js';
@@ -8,7 +9,7 @@ const KEYS_BY_TYPE: Record<Input['type'], readonly string[]> = {
   ndarray: ['dtype', 'shape'],
   json: ['schema'],
   text: [],
-  image: ['color', 'width', 'height', 'layout', 'scale', 'mean', 'std', 'invert', 'max_pixels'],
+  image: ['color', 'width', 'height', 'layout', 'scale', 'mean', 'std', 'invert', 'max_pixels', 'max_side', 'multiple_of'],
   dataframe: ['orient', 'columns'],
   file: [],
 };
@@ -23,6 +24,7 @@ export function resolveInput(api: string, input: Input, locate: LocateInputKey, 
     case 'ndarray':
       return { type: 'ndarray', dtype: input.dtype, shape: input.shape };
     case 'json':
+      if (input.schema) checkJsonSchema(api, input.schema, locate, bag);
       return { type: 'json', schema: input.schema };
     case 'text':
     case 'file':
@@ -39,6 +41,8 @@ export function resolveInput(api: string, input: Input, locate: LocateInputKey, 
         std: input.std,
         invert: input.invert ?? false,
         maxPixels: input.max_pixels ?? defaults.imageMaxPixels,
+        ...(input.max_side !== undefined ? { maxSide: input.max_side } : {}),
+        ...(input.multiple_of !== undefined ? { multipleOf: input.multiple_of } : {}),
       };
     case 'dataframe':
       return {
@@ -52,6 +56,18 @@ export function resolveInput(api: string, input: Input, locate: LocateInputKey, 
 export function resolveOutput(output: Output): OutputSpec {
   if (output.type !== 'json') return { type: output.type };
   return { type: 'json', labels: output.labels, ...(output.top_k !== undefined ? { topK: output.top_k } : {}) };
+}
+
+/** The server compiles the schema at start-up; one it cannot compile (or that fetches a remote $ref) fails here. */
+function checkJsonSchema(api: string, schema: Record<string, unknown>, locate: LocateInputKey, bag: DiagnosticBag): void {
+  try {
+    new Ajv({ strict: false, allErrors: false }).compile(schema);
+  } catch (error) {
+    bag.add('invalid_value', `the JSON Schema of API \`${api}\` does not compile: ${(error as Error).message.split('\n', 1)[0]}`, {
+      span: locate('schema'),
+      hint: 'a JSON Schema (draft-07) with every $ref inside it, e.g. `schema: {type: object, required: [text]}`',
+    });
+  }
 }
 
 function reportMisplacedKeys(api: string, input: Input, locate: LocateInputKey, bag: DiagnosticBag): void {

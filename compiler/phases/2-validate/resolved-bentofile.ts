@@ -1,5 +1,6 @@
 import type { BatchSpec, Dim, Dtype, OutputSpec, RuntimeSettings } from '../../../runtime-template/contract.js';
 import type { SourceSpan } from '../../diagnostics/index.js';
+import type { DeclaredNpmPackage } from './check-packages.js';
 
 /** Defaults for everything a bentofile may leave out; the rest of the compiler sees only resolved values. */
 export const defaults = {
@@ -19,6 +20,8 @@ export const defaults = {
   grpcPort: 8001,
   /** Largest decoded image, in pixels (8K × 5K): bounds the memory one request can make the server allocate. */
   imageMaxPixels: 40_000_000,
+  /** Longest side fed to a model with dynamic H×W when the bentofile sets none, in pixels. */
+  imageMaxSide: 1024,
   /** A pinned Node LTS image matching the bundle's target. */
   baseImage: 'node:20.20.2-bookworm-slim',
   gpuBaseImage: 'nvidia/cuda:12.4.1-cudnn-runtime-ubuntu22.04',
@@ -66,6 +69,10 @@ export interface ResolvedImageInput {
   std?: number[];
   invert: boolean;
   maxPixels: number;
+  /** Dynamic-size models: longest side fed to the model. */
+  maxSide?: number;
+  /** Dynamic-size models: sides are padded to a multiple of this. */
+  multipleOf?: number;
 }
 
 export interface ResolvedDataframeInput {
@@ -103,6 +110,7 @@ export interface ResolvedDocker {
   env: Record<string, string>;
   /** Absolute path of the setup script, when there is one. */
   setupScript?: string;
+  setupScriptSpan?: SourceSpan;
   user: string;
   labels: Record<string, string>;
 }
@@ -113,13 +121,15 @@ export interface ResolvedBentofile {
   /** Normalised (lower case) service name: the bento's name. */
   service: string;
   description?: string;
+  /** SPDX identifier for the OpenAPI document. */
+  license?: string;
   labels: Record<string, string>;
   include: string[];
   exclude: string[];
   artifacts: ResolvedArtifact[];
   apis: ResolvedApi[];
   env: {
-    npm: { packages: string[]; infer: boolean };
+    npm: { packages: DeclaredNpmPackage[]; infer: boolean };
     pip: { packages: string[]; requirementsTxt?: string; infer: boolean; span?: SourceSpan };
   };
   runtime: RuntimeSettings;

@@ -31,6 +31,13 @@ function selectErrors(errors: ErrorObject[]): ErrorObject[] {
 function reportError(loaded: LoadedBentofile, bag: DiagnosticBag, error: ErrorObject): void {
   const path = toDocPath(error.instancePath);
   const where = formatPath(path) || 'the bentofile';
+  if (error.propertyName !== undefined && error.keyword === 'pattern') {
+    bag.add('invalid_value', `key ${describe(error.propertyName)} of \`${where}\` must match pattern "${String(error.params.pattern)}"`, {
+      span: loaded.locate([...path, error.propertyName], { key: true }),
+      hint: hintFor([...path, error.propertyName], error),
+    });
+    return;
+  }
   switch (error.keyword) {
     case 'additionalProperties': {
       const key = String(error.params.additionalProperty);
@@ -67,6 +74,26 @@ function reportError(loaded: LoadedBentofile, bag: DiagnosticBag, error: ErrorOb
       });
       return;
     }
+    case 'maxLength':
+    case 'maxItems':
+    case 'maxProperties': {
+      const limit = Number(error.params.limit);
+      const unit = { maxLength: 'characters', maxItems: 'entries', maxProperties: 'keys' }[error.keyword];
+      if (error.propertyName !== undefined) {
+        bag.add('invalid_value', `a key of \`${where}\` has ${error.propertyName.length.toLocaleString('en-US')} characters; at most ${limit} are allowed`, {
+          span: loaded.locate([...path, error.propertyName], { key: true }),
+        });
+        return;
+      }
+      const size = typeof error.data === 'string' ? error.data.length : Array.isArray(error.data) ? error.data.length : Object.keys(error.data as object).length;
+      bag.add('invalid_value', `\`${where}\` has ${size.toLocaleString('en-US')} ${unit}; at most ${limit.toLocaleString('en-US')} are allowed`, {
+        span: loaded.locate(path),
+        hint: error.keyword === 'maxLength' ? 'keep long text in a project file (e.g. README.md); the bentofile carries a short summary' : undefined,
+      });
+      return;
+    }
+    case 'propertyNames':
+      return; // reported by the failing name's own error, which follows
     default:
       bag.add(codeFor(path, error), `\`${where}\` ${error.message ?? 'is not valid'}, got ${describe(error.data)}`, {
         span: loaded.locate(path),
@@ -87,6 +114,9 @@ function hintFor(path: DocPath, error: ErrorObject): string | undefined {
   if (error.keyword === 'pattern' && last === 'name') return 'use letters, digits, `_`, `.` and `-`, starting with a letter, digit or `_`';
   if (error.keyword === 'pattern' && last === 'handler') return 'write it as `./file.ts#exportedFunction`';
   if (error.keyword === 'pattern' && last === 'route') return 'a route starts with `/`, e.g. `/predict`';
+  if (error.keyword === 'pattern' && path[0] === 'docker' && path[1] === 'env') return 'environment variable names are letters, digits and `_`, not starting with a digit; values are one line';
+  if (error.keyword === 'pattern' && path.includes('labels')) return 'labels are one line of text, with keys like `team` or `org.example.owner`';
+  if (error.keyword === 'pattern' && last === 'base_image') return 'an image reference, e.g. `node:20.20.2-bookworm-slim` or `registry.example.com/team/node:20`';
   if (last === 'max_batch_size') return 'max_batch_size counts rows per model call: set it to what memory allows';
   if (last === 'max_latency_ms') return 'max_latency_ms is the latency target in ms: set it to the client timeout';
   return undefined;
@@ -120,7 +150,7 @@ function describe(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a mapping';
-  if (typeof value === 'string') return `"${value}"`;
+  if (typeof value === 'string') return value.length > 60 ? `${JSON.stringify(value.slice(0, 57)).slice(0, -1)}…" (${value.length} characters)` : JSON.stringify(value);
   return `${typeof value} ${String(value)}`;
 }
 

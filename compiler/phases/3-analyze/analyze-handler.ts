@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { resolve } from 'node:path';
 import { build, type Message, type Plugin } from 'esbuild';
-import { BentocError, createDiagnostic, type SourceSpan } from '../../diagnostics/index.js';
+import { BentocError, createDiagnostic, diagnose, type SourceSpan } from '../../diagnostics/index.js';
 import type { ResolvedHandler } from '../2-validate/index.js';
 
 export interface HandlerAnalysis {
@@ -20,10 +20,7 @@ const builtins = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
  */
 export async function analyzeHandler(handler: ResolvedHandler): Promise<HandlerAnalysis> {
   if (!existsSync(handler.file)) {
-    throw new BentocError('handler_not_found', `handler file ${handler.file} does not exist`, {
-      span: handler.span,
-      hint: 'write it as `./service.ts#predict`, relative to the bentofile',
-    });
+    throw new BentocError([diagnose('handler_not_found', handler.span, handler.file)]);
   }
   const packages = new Set<string>();
   const collectPackages: Plugin = {
@@ -60,10 +57,7 @@ export async function analyzeHandler(handler: ResolvedHandler): Promise<HandlerA
   const output = Object.values(result.metafile.outputs).find((o) => o.entryPoint !== undefined);
   const exports = output?.exports ?? [];
   if (!exports.includes(handler.exportName)) {
-    throw new BentocError('handler_export_missing', `${handler.file} does not export \`${handler.exportName}\``, {
-      span: handler.span,
-      hint: exports.length > 0 ? `it exports: ${exports.join(', ')}` : `add \`export async function ${handler.exportName}(input, ctx) { … }\``,
-    });
+    throw new BentocError([diagnose('handler_export_missing', handler.span, handler.file, handler.exportName, exports)]);
   }
   return {
     packages: [...packages].sort(),

@@ -1,7 +1,7 @@
 import type { Dim, ImageInputSpec, ModelSpec, TensorSpec } from '../../../runtime-template/contract.js';
 import type { DiagnosticBag } from '../../diagnostics/index.js';
 import type { ResolvedApi } from '../2-validate/index.js';
-import type { ResolvedImageInput } from '../2-validate/resolved-bentofile.js';
+import { defaults, type ResolvedImageInput } from '../2-validate/resolved-bentofile.js';
 import { formatShape } from './shapes.js';
 
 const CHANNELS = { grayscale: 1, rgb: 3 } as const;
@@ -26,8 +26,17 @@ export function bindImageInput(api: ResolvedApi, declared: ResolvedImageInput, m
   if (layout === 'hw' && color === 'rgb') report(`model input \`${tensor!.name}\` ${formatShape(tensor!.shape)} has no channel dimension, so it cannot take rgb images`, 'use `color: grayscale`');
 
   const [heightDim, widthDim] = tensor ? spatialDims(tensor.shape, layout) : [undefined, undefined];
-  const height = bindSide(api, 'height', declared.height, heightDim, tensor, report);
-  const width = bindSide(api, 'width', declared.width, widthDim, tensor, report);
+  // A model with dynamic H×W and no size in the bentofile takes each image at its own size (bounded and padded).
+  const dynamic = tensor && declared.width === undefined && declared.height === undefined && !isFixed(heightDim) && !isFixed(widthDim)
+    ? { maxSide: declared.maxSide ?? defaults.imageMaxSide, multipleOf: declared.multipleOf ?? 1 }
+    : undefined;
+  if (!dynamic && (declared.maxSide !== undefined || declared.multipleOf !== undefined)) {
+    report(`API \`${api.name}\` sets \`${declared.maxSide !== undefined ? 'max_side' : 'multiple_of'}\`, which only applies to a model with dynamic height and width and no \`width\`/\`height\``,
+      'remove it, or remove `width` and `height` to keep each image\'s own size');
+  }
+  const exampleSide = dynamic ? Math.ceil(64 / dynamic.multipleOf) * dynamic.multipleOf : undefined;
+  const height = exampleSide ?? bindSide(api, 'height', declared.height, heightDim, tensor, report);
+  const width = exampleSide ?? bindSide(api, 'width', declared.width, widthDim, tensor, report);
 
   const dtype = tensor?.dtype ?? 'float32';
   if (!IMAGE_DTYPES.includes(dtype)) report(`model input \`${tensor!.name}\` is ${dtype}; image inputs feed float32, float64 or uint8 tensors`);
@@ -52,10 +61,15 @@ export function bindImageInput(api: ResolvedApi, declared: ResolvedImageInput, m
     ...(declared.std ? { std: declared.std } : {}),
     invert: declared.invert,
     maxPixels: declared.maxPixels,
+    ...(dynamic ? { dynamic } : {}),
   };
 }
 
-type Report = (message: string, hint?: string) => void;
+type Report = (message: string, hint?: string, key?: string) => void;
+
+function isFixed(dim: Dim | undefined): boolean {
+  return typeof dim === 'number' && dim > 0;
+}
 
 function pickImageTensor(api: ResolvedApi, model: ModelSpec, report: Report): TensorSpec | undefined {
   if (model.inputs.length !== 1) {

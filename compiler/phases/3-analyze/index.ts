@@ -1,3 +1,4 @@
+import { existsSync, statSync } from 'node:fs';
 import type { ApiSpec, ModelSpec } from '../../../runtime-template/contract.js';
 import type { DiagnosticBag } from '../../diagnostics/index.js';
 import type { ResolvedBentofile } from '../2-validate/index.js';
@@ -5,6 +6,7 @@ import { analyzeHandler } from './analyze-handler.js';
 import { bindApi } from './bind-apis.js';
 import { inferNpmDependencies, type NpmDependency } from './infer-npm.js';
 import { collectPipRequirements, type PipRequirements } from './infer-pip.js';
+import { probeImageSizes } from './probe-image-sizes.js';
 import { readOnnxSignature } from './read-onnx-signature.js';
 
 export type { NpmDependency } from './infer-npm.js';
@@ -54,6 +56,8 @@ export async function analyzeBento(bentofile: ResolvedBentofile, bag: Diagnostic
 
   const byName = new Map(models.map((m) => [m.spec.name, m.spec]));
   const apis = bentofile.apis.map((api) => bindApi(api, byName, bag));
+  // Only a bentofile without other errors is worth running a model for.
+  if (bag.errors.length === 0) await probeImageSizes(bentofile.apis, apis, new Map(models.map((m) => [m.spec.name, m])), bag);
   const firstHandler = bentofile.apis.find((a) => a.handler)?.handler;
   const npm = bentofile.env.npm.infer || bentofile.env.npm.packages.length > 0
     ? inferNpmDependencies(
@@ -65,8 +69,14 @@ export async function analyzeBento(bentofile: ResolvedBentofile, bag: Diagnostic
       )
     : [];
   const pip = collectPipRequirements(bentofile, bag);
+  const { setupScript, setupScriptSpan } = bentofile.docker;
+  if (setupScript && !isFile(setupScript)) bag.report('setup_script_missing', setupScriptSpan, setupScript);
   bag.throwIfErrors();
   return { bentofile, models, apis, npm, pip, sourceFiles: [...sourceFiles].sort() };
+}
+
+function isFile(path: string): boolean {
+  return existsSync(path) && statSync(path).isFile();
 }
 
 /** Adds a user error's diagnostics to the bag; rethrows anything else (a bug). */

@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { DiagnosticBag, SourceSpan } from '../../diagnostics/index.js';
 import { readInstalledVersion } from '../../utils/package-version.js';
+import type { DeclaredNpmPackage } from '../2-validate/check-packages.js';
 
 export interface NpmDependency {
   name: string;
@@ -15,28 +16,21 @@ export interface NpmDependency {
  * declared `name@range` entries win over inferred ones.
  */
 export function inferNpmDependencies(
-  declared: string[],
+  declared: DeclaredNpmPackage[],
   imported: string[],
   projectDir: string,
   bag: DiagnosticBag,
   span: SourceSpan,
 ): NpmDependency[] {
   const byName = new Map<string, NpmDependency>();
-  for (const entry of declared) {
-    const at = entry.lastIndexOf('@');
-    const [name, version] = at > 0 ? [entry.slice(0, at), entry.slice(at + 1)] : [entry, '*'];
-    byName.set(name, { name, version, source: 'declared' });
-  }
+  for (const { name, spec } of declared) byName.set(name, { name, version: spec, source: 'declared' });
   const require = createRequire(join(projectDir, 'bentofile.yaml'));
   for (const name of imported) {
     if (byName.has(name)) continue;
     const version = readInstalledVersion(require, name);
     if (version) byName.set(name, { name, version, source: 'inferred' });
     else
-      bag.add('npm_unresolved', `a handler imports \`${name}\`, which is not installed in ${projectDir}`, {
-        span,
-        hint: `run \`npm install ${name}\` in the project, or declare it under env.npm.packages`,
-      });
+      bag.report('npm_unresolved', span, name, projectDir);
   }
   return [...byName.values()].sort((a, b) => a.name.localeCompare(b.name));
 }

@@ -1,8 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { relative } from 'node:path';
 import { globSync } from 'tinyglobby';
 import type { DiagnosticBag } from '../../diagnostics/index.js';
 import type { ResolvedBentofile } from '../2-validate/index.js';
+import { parsePep508 } from '../../utils/parse-pep508.js';
 
 /** Import names whose distribution on PyPI is named differently. */
 const distributionOf: Record<string, string> = {
@@ -45,16 +46,19 @@ export function collectPipRequirements(bentofile: ResolvedBentofile, bag: Diagno
   const lines = new Set(bentofile.env.pip.packages);
   const { requirementsTxt, span } = bentofile.env.pip;
   if (requirementsTxt) {
-    if (!existsSync(requirementsTxt)) {
-      bag.add('pip_requirements_missing', `requirements file ${requirementsTxt} does not exist`, {
-        span,
-        hint: 'fix `env.pip.requirements_txt`, or list packages under `env.pip.packages`',
-      });
+    if (!existsSync(requirementsTxt) || !statSync(requirementsTxt).isFile()) {
+      bag.report('pip_requirements_missing', span, requirementsTxt);
     } else {
-      for (const line of readFileSync(requirementsTxt, 'utf8').split(/\r?\n/)) {
-        const clean = line.replace(/#.*/, '').trim();
-        if (clean) lines.add(clean);
-      }
+      readFileSync(requirementsTxt, 'utf8').split(/\r?\n/).forEach((line, n) => {
+        const clean = line.replace(/(^|\s)#.*/, '').trim();
+        if (!clean) return;
+        const parsed = parsePep508(clean);
+        if (parsed.ok) lines.add(clean);
+        else {
+          const column = line.indexOf(clean) + 1 + parsed.offset;
+          bag.report('pip_requirement_invalid', { file: requirementsTxt, start: { line: n + 1, column } }, clean, parsed.reason);
+        }
+      });
     }
   }
   const scanned = bentofile.env.pip.infer ? findIncludedPython(bentofile) : [];

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import onnxProto from 'onnx-proto';
 import type { Dim, Dtype, TensorSpec } from '../../../runtime-template/contract.js';
-import { BentocError, type SourceSpan } from '../../diagnostics/index.js';
+import { BentocError, diagnose, type SourceSpan } from '../../diagnostics/index.js';
 
 const { onnx } = onnxProto;
 
@@ -34,11 +34,9 @@ export async function readOnnxSignature(path: string, span: SourceSpan): Promise
   let bytes: Buffer;
   try {
     bytes = await readFile(path);
-  } catch {
-    throw new BentocError('model_not_found', `model file ${path} does not exist`, {
-      span,
-      hint: 'export the model first (the samples have `npm run sample:<name>`), or fix `path:`',
-    });
+  } catch (error) {
+    const folder = (error as NodeJS.ErrnoException).code === 'EISDIR';
+    throw new BentocError([diagnose('model_not_found', span, path, folder ? 'is a folder, not an ONNX file' : 'does not exist')]);
   }
   let model: ReturnType<typeof onnx.ModelProto.decode>;
   try {

@@ -91,7 +91,8 @@ function generateLabels(input: DockerfileInput): string {
     'org.opencontainers.image.version': input.version,
     'org.opencontainers.image.base.name': input.baseImage,
   };
-  if (input.description) labels['org.opencontainers.image.description'] = input.description;
+  // A label is one line: a multi-line description (`description: |`) reads as one paragraph there.
+  if (input.description) labels['org.opencontainers.image.description'] = input.description.replace(/\s+/g, ' ').trim();
   if (input.created) labels['org.opencontainers.image.created'] = input.created;
   if (input.source) labels['org.opencontainers.image.source'] = input.source;
   // User labels come last and win, e.g. to set org.opencontainers.image.vendor or override the title.

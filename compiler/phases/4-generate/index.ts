@@ -51,7 +51,7 @@ export async function generateBento(analyzed: AnalyzedBento, options: GenerateOp
 
   const dockerInput = toDockerfileInput(manifest);
   const files: [string, string][] = [
-    ['openapi.json', `${JSON.stringify(generateOpenApi(config), null, 2)}\n`],
+    ['openapi.json', `${JSON.stringify(generateOpenApi(config, { license: bentofile.license }), null, 2)}\n`],
     ['Dockerfile', generateDockerfile(dockerInput)],
     ['.dockerignore', generateDockerignore(dockerInput)],
     ['README.md', generateBentoReadme(config)],

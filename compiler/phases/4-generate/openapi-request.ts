@@ -39,7 +39,7 @@ export function describeInput(input: InputSpec): string | undefined {
       }
       return `Input: ${input.dtype} tensor of shape ${formatDims(input.shape)} as nested JSON arrays, or wrapped as \`{"instances": [...]}\`.`;
     case 'image':
-      return `Input: PNG or JPEG images, resized to ${input.width}×${input.height} ${input.color}` +
+      return `Input: PNG or JPEG images, ${input.dynamic ? `${input.color}, each ${sizeOf(input)}` : `${sizeOf(input)} ${input.color}`}` +
         ` (${input.invert ? 'inverted, ' : ''}scaled by ${round(input.scale)}${input.mean ? `, mean ${input.mean.join('/')}` : ''}${input.std ? `, std ${input.std.join('/')}` : ''}).` +
         ' Send base64 in JSON as `{"instances": [{"b64": "..."}]}` (several images give several rows), a multipart upload (field `image`, or any file field), or the raw bytes with `Content-Type: image/png` or `image/jpeg`.';
     case 'dataframe':
@@ -52,10 +52,17 @@ export function describeInput(input: InputSpec): string | undefined {
   }
 }
 
+/** How an image is sized for the model, in words. */
+function sizeOf(input: ImageInputSpec): string {
+  if (!input.dynamic) return `resized to ${input.width}×${input.height}`;
+  const { maxSide, multipleOf } = input.dynamic;
+  return `kept at its own size (scaled down to a longer side of ${maxSide} if larger${multipleOf > 1 ? `, padded to multiples of ${multipleOf}` : ''}; the \`image-frames\` header of the answer says where each went)`;
+}
+
 function imageContent(input: ImageInputSpec, example: unknown): Schema {
   const b64 = { type: 'string', contentEncoding: 'base64', description: 'A PNG or JPEG file, base64-encoded (a `data:image/...;base64,` prefix is allowed)' };
   const instances = { type: 'array', minItems: 1, items: { type: 'object', required: ['b64'], properties: { b64 } } };
-  const raw = { schema: { ...BINARY, description: `A ${input.color} image; resized to ${input.width}×${input.height}` } };
+  const raw = { schema: { ...BINARY, description: `A ${input.color} image, ${sizeOf(input)}` } };
   return {
     'application/json': { schema: { type: 'object', required: ['instances'], properties: { instances } }, example },
     'multipart/form-data': {

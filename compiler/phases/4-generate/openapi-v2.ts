@@ -123,6 +123,8 @@ function get(summary: string, operationId: string, schema: Schema, canFail = fal
   const responses: Schema = { '200': { description: 'OK', content: { 'application/json': { schema } } } };
   if (canFail) responses['400'] = v2Error('False, or a bad request');
   if (operationId.startsWith('v2Metadata') || operationId.startsWith('v2ModelReady')) responses['404'] = v2Error('No such model or version');
+  // Every operation can meet a malformed request (bad HTTP, an unknown method) before the protocol sees it.
+  if (!responses['400'] && !responses['404']) responses['4XX'] = { $ref: '#/components/responses/ClientError' };
   return { get: { tags: ['v2'], summary, operationId, responses } };
 }
 

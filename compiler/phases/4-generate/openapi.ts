@@ -5,12 +5,17 @@ import { generateV2Paths, V2_TAG } from './openapi-v2.js';
 
 type Schema = Record<string, unknown>;
 
+export interface OpenApiOptions {
+  /** SPDX identifier from the bentofile's `license:`; without one the document says Proprietary (no license granted). */
+  license?: string;
+}
+
 /**
  * The OpenAPI 3.1 document every bento serves at /openapi.json: one operation per API with request and
  * response schemas derived from the model signature, an example, and the error responses the runtime
  * really sends.
  */
-export function generateOpenApi(config: RuntimeConfig): Schema {
+export function generateOpenApi(config: RuntimeConfig, options: OpenApiOptions = {}): Schema {
   const models = new Map(config.models.map((m) => [m.name, m]));
   const paths: Schema = {};
   for (const api of config.apis) paths[api.route] = { post: generateOperation(api, api.model ? models.get(api.model) : undefined) };
@@ -22,7 +27,10 @@ export function generateOpenApi(config: RuntimeConfig): Schema {
       tags: ['infra'],
       summary: 'Prometheus metrics',
       operationId: 'metrics',
-      responses: { '200': { description: 'Metrics in the Prometheus text format', content: { 'text/plain': { schema: { type: 'string' } } } } },
+      responses: {
+        '200': { description: 'Metrics in the Prometheus text format', content: { 'text/plain': { schema: { type: 'string' } } } },
+        '4XX': { $ref: '#/components/responses/ClientError' },
+      },
     },
   };
   Object.assign(paths, generateV2Paths(config));
@@ -32,7 +40,12 @@ export function generateOpenApi(config: RuntimeConfig): Schema {
       title: config.service.name,
       version: config.service.version,
       description: config.service.description ?? `Model service \`${config.service.name}\`, built by bentoc.`,
+      license: options.license ? { name: options.license, identifier: options.license } : { name: 'Proprietary', identifier: 'LicenseRef-Proprietary' },
     },
+    // Relative to this document, so "Try it out" also works behind a proxy that mounts the bento under a prefix.
+    servers: [{ url: '.', description: 'The server that serves this document' }],
+    // The server has no authentication of its own: put it behind a gateway that does, if it needs one.
+    security: [],
     tags: [
       { name: 'apis', description: 'The service APIs' },
       { name: 'infra', description: 'Health and metrics' },
@@ -50,6 +63,7 @@ export function generateOpenApi(config: RuntimeConfig): Schema {
           headers: { 'Retry-After': { schema: { type: 'integer' }, description: 'Seconds to wait before retrying' } },
         },
         Internal: errorResponse('An internal fault: the server logs say more'),
+        ClientError: errorResponse('The request could not be read (malformed HTTP, an unknown method)'),
       },
     },
   };
@@ -64,12 +78,31 @@ function generateOperation(api: ApiSpec, model: ModelSpec | undefined): Schema {
     description: describeApi(api),
     requestBody: { required: true, content: request },
     responses: {
-      '200': { description: 'The prediction', content: responseContent(api.output, model) },
+      '200': { description: 'The prediction', content: responseContent(api.output, model), ...frameHeaders(api) },
       '400': { $ref: '#/components/responses/BadRequest' },
       '413': { $ref: '#/components/responses/TooLarge' },
       '415': { $ref: '#/components/responses/UnsupportedMediaType' },
       '500': { $ref: '#/components/responses/Internal' },
       '503': { $ref: '#/components/responses/Overloaded' },
+    },
+  };
+}
+
+/** Images kept at their own size: the answer says, per image, its original size, scale and the model's frame. */
+function frameHeaders(api: ApiSpec): Schema {
+  if (api.input.type !== 'image' || !api.input.dynamic) return {};
+  const size = { type: 'object', required: ['width', 'height'], properties: { width: { type: 'integer' }, height: { type: 'integer' } } };
+  const frame = {
+    type: 'object',
+    required: ['original', 'scale', 'scaled', 'frame'],
+    properties: { original: size, scale: { type: 'number', description: 'model pixels per original pixel' }, scaled: size, frame: size },
+  };
+  return {
+    headers: {
+      'image-frames': {
+        description: 'JSON, one entry per image: where it went in the model frame (a box in the frame maps back by dividing by `scale`)',
+        schema: { type: 'array', items: frame },
+      },
     },
   };
 }
@@ -138,7 +171,10 @@ function labelledSchema(labels: string[]): Schema {
 }
 
 function probe(summary: string, operationId: string, canFail: boolean): Schema {
-  const responses: Schema = { '200': { description: 'OK', content: { 'application/json': { schema: { type: 'object' } } } } };
+  const responses: Schema = {
+    '200': { description: 'OK', content: { 'application/json': { schema: { type: 'object' } } } },
+    '4XX': { $ref: '#/components/responses/ClientError' },
+  };
   if (canFail) responses['503'] = { description: 'Not ready yet', content: { 'application/json': { schema: { type: 'object' } } } };
   return { get: { tags: ['infra'], summary, operationId, responses } };
 }
