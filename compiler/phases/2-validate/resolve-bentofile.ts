@@ -3,7 +3,8 @@ import type { Api, RawBentofile } from '../../../schemas/bentofile.generated.js'
 import { DiagnosticBag, didYouMean } from '../../diagnostics/index.js';
 import type { DocPath, LoadedBentofile } from '../1-load/load-bentofile.js';
 import { resolveInput, resolveOutput } from './resolve-input.js';
-import { defaults, type ResolvedApi, type ResolvedBentofile } from './resolved-bentofile.js';
+import { resolveArtifact } from './resolve-artifact.js';
+import { defaults, type FindStoreModel, type ResolvedApi, type ResolvedBentofile } from './resolved-bentofile.js';
 
 const serviceNamePattern = /^[a-z0-9_][a-z0-9_.-]*$/;
 
@@ -11,7 +12,7 @@ const serviceNamePattern = /^[a-z0-9_][a-z0-9_.-]*$/;
  * Turns a schema-valid bentofile into the resolved form: defaults filled in, legacy keys mapped (with a
  * warning), paths made absolute and kept inside the project, names and routes unique.
  */
-export function resolveBentofile(loaded: LoadedBentofile & { data: RawBentofile }, bag: DiagnosticBag): ResolvedBentofile {
+export function resolveBentofile(loaded: LoadedBentofile & { data: RawBentofile }, bag: DiagnosticBag, findStoreModel?: FindStoreModel): ResolvedBentofile {
   const raw = loaded.data;
   const at = (path: DocPath, key = false) => loaded.locate(path, { key });
   const inProject = (path: string, docPath: DocPath) => resolveInProject(loaded, path, docPath, bag);
@@ -24,11 +25,7 @@ export function resolveBentofile(loaded: LoadedBentofile & { data: RawBentofile 
     });
   }
 
-  const artifacts = (raw.artifacts ?? []).map((artifact, i) => ({
-    name: artifact.name,
-    path: inProject(artifact.path, ['artifacts', i, 'path']),
-    span: at(['artifacts', i]),
-  }));
+  const artifacts = (raw.artifacts ?? []).map((artifact, i) => resolveArtifact(artifact, i, { at, inProject, bag, findStoreModel }));
   reportDuplicates(artifacts.map((a, i) => [a.name, ['artifacts', i, 'name']] as const), 'artifact', loaded, bag);
 
   const artifactNames = artifacts.map((a) => a.name);
