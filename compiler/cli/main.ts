@@ -16,6 +16,10 @@ const main = defineCommand({
     import: () => import('./import.js').then((m) => m.default),
     containerize: () => import('./containerize.js').then((m) => m.default),
     models: () => import('./models/index.js').then((m) => m.default),
+    hub: () => import('./hub/index.js').then((m) => m.default),
+    login: () => import('./hub/login.js').then((m) => m.default),
+    push: () => import('./hub/push.js').then((m) => m.default),
+    pull: () => import('./hub/pull.js').then((m) => m.default),
   },
 });
 

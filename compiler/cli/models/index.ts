@@ -8,5 +8,7 @@ export default defineCommand({
     get: () => import('./get.js').then((m) => m.default),
     delete: () => import('./delete.js').then((m) => m.default),
     export: () => import('./export.js').then((m) => m.default),
+    push: () => import('../hub/push.js').then((m) => m.pushModelCommand),
+    pull: () => import('../hub/pull.js').then((m) => m.pullModelCommand),
   },
 });
