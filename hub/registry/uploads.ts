@@ -83,30 +83,35 @@ export async function commitUpload(ctx: HubContext, principal: Principal, id: st
       throw new HubError('digest_mismatch', `the upload hashes to sha256 ${digest}, the push announced ${upload.digest}; it was discarded`);
     }
     const target = { kind: upload.kind, name: upload.name, version: upload.version };
-    const meta = await readArchiveMeta(ctx.blobs.uploadPath(id), upload.kind, target);
+    const meta = await readArchiveMeta(ctx.blobs.uploadPath(id), upload.kind, target).catch(async (error: unknown) => {
+      // the bytes are what was announced but not a valid archive for this version: resuming them is pointless
+      await ctx.db.deleteFrom('uploads').where('id', '=', id).execute();
+      await ctx.blobs.discardUpload(id);
+      throw error;
+    });
     const now = new Date().toISOString();
     const labels = { ...stringLabels(meta.manifest.labels), ...(JSON.parse(upload.labels) as Record<string, string>) };
     // under the blob lock: GC must not remove a blob between "already there" and its row being referenced
     await withLock(ctx.uploadLocks, blobLockKey, async () => {
-    await ctx.blobs.promote(id, digest);
-    await ctx.db.transaction().execute(async (trx) => {
-      await trx.insertInto('blobs').values({ digest, size: upload.size, created_at: now }).onConflict((oc) => oc.column('digest').doNothing()).execute();
-      await trx.insertInto('repositories').values({ kind: upload.kind, name: upload.name, created_at: now }).onConflict((oc) => oc.columns(['kind', 'name']).doNothing()).execute();
-      const repo = (await findRepository(trx, upload.kind, upload.name))!;
-      const inserted = await trx
-        .insertInto('versions')
-        .values({ repository_id: repo.id, version: upload.version, digest, size: upload.size, manifest: JSON.stringify(meta.manifest), files: JSON.stringify(meta.files), pushed_by: principal.name, created_at: now })
-        .onConflict((oc) => oc.columns(['repository_id', 'version']).doNothing())
-        .returning('id')
-        .executeTakeFirst();
-      await trx.deleteFrom('uploads').where('id', '=', id).execute();
-      if (!inserted) return; // a concurrent push of the same version won; findExisting below reports it
-      if (Object.keys(labels).length > 0) {
-        await trx.insertInto('version_labels').values(Object.entries(labels).map(([key, value]) => ({ version_id: inserted.id, key, value }))).execute();
-      }
-      await moveAliasIn(trx, repo.id, 'latest', inserted.id, upload.version, principal.name, now);
-      await recordAudit(trx, principal, 'push', `${upload.kind}/${upload.name}:${upload.version}`, { digest, size: upload.size });
-    });
+      await ctx.blobs.promote(id, digest);
+      await ctx.db.transaction().execute(async (trx) => {
+        await trx.insertInto('blobs').values({ digest, size: upload.size, created_at: now }).onConflict((oc) => oc.column('digest').doNothing()).execute();
+        await trx.insertInto('repositories').values({ kind: upload.kind, name: upload.name, created_at: now }).onConflict((oc) => oc.columns(['kind', 'name']).doNothing()).execute();
+        const repo = (await findRepository(trx, upload.kind, upload.name))!;
+        const inserted = await trx
+          .insertInto('versions')
+          .values({ repository_id: repo.id, version: upload.version, digest, size: upload.size, manifest: JSON.stringify(meta.manifest), files: JSON.stringify(meta.files), pushed_by: principal.name, created_at: now })
+          .onConflict((oc) => oc.columns(['repository_id', 'version']).doNothing())
+          .returning('id')
+          .executeTakeFirst();
+        await trx.deleteFrom('uploads').where('id', '=', id).execute();
+        if (!inserted) return; // a concurrent push of the same version won; findExisting below reports it
+        if (Object.keys(labels).length > 0) {
+          await trx.insertInto('version_labels').values(Object.entries(labels).map(([key, value]) => ({ version_id: inserted.id, key, value }))).execute();
+        }
+        await moveAliasIn(trx, repo.id, 'latest', inserted.id, upload.version, principal.name, now);
+        await recordAudit(trx, principal, 'push', `${upload.kind}/${upload.name}:${upload.version}`, { digest, size: upload.size });
+      });
     });
     const version = await findExisting(ctx, { ...target, digest });
     if (!version) throw new HubError('version_exists', `${upload.kind} ${upload.name}:${upload.version} was pushed concurrently with different content`);
