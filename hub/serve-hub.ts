@@ -1,4 +1,5 @@
 import { buildHubApp } from './http/build-hub-app.js';
+import { registerUi } from './ui/register-ui.js';
 import { openHub, type OpenHubOptions } from './open-hub.js';
 
 export interface ServeHubOptions extends OpenHubOptions {
@@ -9,7 +10,7 @@ export interface ServeHubOptions extends OpenHubOptions {
 /** `bentoc hub serve`: opens the data, listens, logs `ready` with the port, and closes cleanly on SIGTERM/SIGINT. */
 export async function serveHub(options: ServeHubOptions): Promise<void> {
   const ctx = await openHub(options);
-  const app = buildHubApp(ctx, { logger: { level: process.env.BENTOC_HUB_LOG_LEVEL ?? 'info' } });
+  const app = buildHubApp(ctx, { logger: { level: process.env.BENTOC_HUB_LOG_LEVEL ?? 'info' }, registerUi });
   const address = await app.listen({ port: options.port, host: options.host });
   const port = Number(new URL(address).port);
   const tokens = await ctx.db.selectFrom('tokens').select('id').limit(1).execute();

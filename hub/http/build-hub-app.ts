@@ -16,7 +16,7 @@ export interface BuildHubAppOptions {
 /** The hub's HTTP app: JSON API under /api/v1 (Bearer tokens), the web UI (session cookie), /healthz. */
 export function buildHubApp(ctx: HubContext, options: BuildHubAppOptions = {}): FastifyInstance {
   // params longer than any valid name still reach the name check, which says what is allowed (fastify would answer a bare 414)
-  const app = Fastify({ logger: options.logger ?? false, bodyLimit: 1024 * 1024, return503OnClosing: true, maxParamLength: 1024 });
+  const app = Fastify({ logger: options.logger ?? false, bodyLimit: 1024 * 1024, return503OnClosing: true, routerOptions: { maxParamLength: 1024 } });
   installErrorHandler(app);
   app.addHook('onRequest', async (request) => {
     if (!request.url.startsWith('/api/')) return;
