@@ -1,36 +1,11 @@
-/** Pure pieces of the runtime: batching tensors, label rows, float formatting, listen options. */
+/** Pure pieces of the runtime: label rows, float formatting, listen options. */
 import { describe, expect, it } from 'vitest';
 import type { TensorValue } from '../../runtime-template/contract.js';
 import { toLabeledRows } from '../../runtime-template/adapters/label-rows.js';
 import { toNestedArray, toShortestFloat32 } from '../../runtime-template/adapters/tensor-json.js';
-import { concatRows, splitRows } from '../../runtime-template/model/batch-tensors.js';
 import { resolveListenOptions } from '../../runtime-template/serve/listen-options.js';
 
 const f32 = (rows: number, values: number[]): TensorValue => ({ dtype: 'float32', dims: [rows, values.length / rows], data: Float32Array.from(values) });
-
-describe('concatRows / splitRows', () => {
-  it('joins items along dim 0 and cuts outputs back by row counts', () => {
-    const joined = concatRows([f32(1, [1, 2]), f32(2, [3, 4, 5, 6])]);
-    expect(joined.dims).toEqual([3, 2]);
-    expect(Array.from(joined.data as Float32Array)).toEqual([1, 2, 3, 4, 5, 6]);
-    const [a, b] = splitRows(joined, [1, 2]);
-    expect(toNestedArray(a!)).toEqual([[1, 2]]);
-    expect(toNestedArray(b!)).toEqual([[3, 4], [5, 6]]);
-    // Pieces own their buffers, so each can be transferred on its own.
-    expect((a!.data as Float32Array).buffer).not.toBe((b!.data as Float32Array).buffer);
-  });
-
-  it('passes a single item through untouched and refuses mismatched trailing dims', () => {
-    const only = f32(1, [1, 2]);
-    expect(concatRows([only])).toBe(only);
-    expect(() => concatRows([f32(1, [1, 2]), f32(1, [1, 2, 3])])).toThrow('cannot batch');
-  });
-
-  it('gives every item the whole of an output that has no batch dimension', () => {
-    const scalar: TensorValue = { dtype: 'float32', dims: [], data: Float32Array.of(7) };
-    expect(splitRows(scalar, [1, 2])).toEqual([scalar, scalar]);
-  });
-});
 
 describe('toLabeledRows', () => {
   const labels = ['cat', 'dog'];
