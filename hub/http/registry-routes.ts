@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { isAllowed, requireAccess } from '../auth/scopes.js';
+import { isAllowed } from '../auth/scopes.js';
 import type { HubContext } from '../context.js';
 import { HubError } from '../errors.js';
 import { checkKind, checkName } from '../names.js';
@@ -7,6 +7,7 @@ import { listAliases, moveAlias, removeAlias } from '../registry/aliases.js';
 import { recordAudit } from '../registry/audit.js';
 import { deleteVersion } from '../registry/delete-version.js';
 import { listRepositories, listVersions, resolveVersion, toViews } from '../registry/versions.js';
+import { authorizeTarget } from './authorize-target.js';
 import { parseListQuery } from './query.js';
 import { principalOf } from './principal.js';
 
@@ -14,8 +15,6 @@ type Params = { kind: string; name: string; ref: string; alias: string };
 
 /** Reading, deleting and aliasing bentos and models: `/api/v1/{bentos|models}/…`. */
 export function registerRegistryRoutes(app: FastifyInstance, ctx: HubContext): void {
-  const target = (params: Partial<Params>) => ({ kind: checkKind(params.kind!), name: checkName(params.name, 'repository') });
-
   app.get<{ Params: Params }>('/api/v1/:kind', async (request) => {
     const kind = checkKind(request.params.kind);
     const principal = principalOf(request);
@@ -24,23 +23,20 @@ export function registerRegistryRoutes(app: FastifyInstance, ctx: HubContext): v
   });
 
   app.get<{ Params: Params }>('/api/v1/:kind/:name/versions', async (request) => {
-    const { kind, name } = target(request.params);
-    requireAccess(principalOf(request), 'read', kind, name);
+    const { kind, name } = authorizeTarget(request.params, principalOf(request), 'read');
     return listVersions(ctx.db, kind, name, parseListQuery(request.query as Record<string, unknown>));
   });
 
   app.get<{ Params: Params }>('/api/v1/:kind/:name/versions/:ref', async (request) => {
-    const { kind, name } = target(request.params);
-    requireAccess(principalOf(request), 'read', kind, name);
+    const { kind, name } = authorizeTarget(request.params, principalOf(request), 'read');
     const { row } = await resolveVersion(ctx.db, kind, name, checkName(request.params.ref, 'version'));
     const [view] = await toViews(ctx.db, kind, name, [row]);
     return { ...view, manifest: JSON.parse(row.manifest), files: JSON.parse(row.files) };
   });
 
   app.get<{ Params: Params }>('/api/v1/:kind/:name/versions/:ref/blob', async (request, reply) => {
-    const { kind, name } = target(request.params);
     const principal = principalOf(request);
-    requireAccess(principal, 'read', kind, name);
+    const { kind, name } = authorizeTarget(request.params, principal, 'read');
     const { row } = await resolveVersion(ctx.db, kind, name, checkName(request.params.ref, 'version'));
     await recordAudit(ctx.db, principal, 'pull', `${kind}/${name}:${row.version}`, { digest: row.digest });
     return reply
@@ -53,31 +49,27 @@ export function registerRegistryRoutes(app: FastifyInstance, ctx: HubContext): v
   });
 
   app.delete<{ Params: Params }>('/api/v1/:kind/:name/versions/:ref', async (request) => {
-    const { kind, name } = target(request.params);
     const principal = principalOf(request);
-    requireAccess(principal, 'write', kind, name);
+    const { kind, name } = authorizeTarget(request.params, principal, 'write');
     return deleteVersion(ctx, principal, kind, name, checkName(request.params.ref, 'version'));
   });
 
   app.get<{ Params: Params }>('/api/v1/:kind/:name/aliases', async (request) => {
-    const { kind, name } = target(request.params);
-    requireAccess(principalOf(request), 'read', kind, name);
+    const { kind, name } = authorizeTarget(request.params, principalOf(request), 'read');
     return listAliases(ctx, kind, name);
   });
 
   app.put<{ Params: Params; Body: { version?: unknown } }>('/api/v1/:kind/:name/aliases/:alias', async (request) => {
-    const { kind, name } = target(request.params);
     const principal = principalOf(request);
-    requireAccess(principal, 'write', kind, name);
+    const { kind, name } = authorizeTarget(request.params, principal, 'write');
     const version = request.body?.version;
     if (typeof version !== 'string') throw new HubError('bad_request', 'send {"version": "<version or alias>"}');
     return moveAlias(ctx, principal, kind, name, checkName(request.params.alias, 'alias'), checkName(version, 'version'));
   });
 
   app.delete<{ Params: Params }>('/api/v1/:kind/:name/aliases/:alias', async (request, reply) => {
-    const { kind, name } = target(request.params);
     const principal = principalOf(request);
-    requireAccess(principal, 'write', kind, name);
+    const { kind, name } = authorizeTarget(request.params, principal, 'write');
     await removeAlias(ctx, principal, kind, name, checkName(request.params.alias, 'alias'));
     return reply.status(204).send();
   });

@@ -3,20 +3,13 @@ import type { Readable } from 'node:stream';
 import type { Principal } from '../auth/scopes.js';
 import { readArchiveMeta } from '../blobs/read-archive.js';
 import { blobLockKey, withLock, type HubContext } from '../context.js';
-import type { RepositoryKind } from '../db/schema.js';
 import { HubError } from '../errors.js';
 import { moveAliasIn } from './aliases.js';
 import { recordAudit } from './audit.js';
 import { findRepository, toViews, type VersionView } from './versions.js';
 
-export interface UploadTarget {
-  kind: RepositoryKind;
-  name: string;
-  version: string;
-  digest: string;
-  size: number;
-  labels: Record<string, string>;
-}
+/** What a push announces: the version's identity, its archive's sha256 and size, its labels. */
+export type UploadTarget = Pick<VersionView, 'kind' | 'name' | 'version' | 'digest' | 'size' | 'labels'>;
 
 export type UploadState = { status: 'exists'; version: VersionView } | { status: 'upload'; id: string; offset: number; size: number };
 

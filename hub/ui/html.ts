@@ -26,16 +26,8 @@ export function html(strings: TemplateStringsArray, ...values: Part[]): SafeHtml
   return new SafeHtml(out);
 }
 
-export function formatSize(bytes: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value.toFixed(unit === 0 ? 0 : 1)} ${units[unit]}`;
-}
+/** Sizes read the same in the hub's pages as in the CLI's tables. */
+export { formatBytes as formatSize } from '../../compiler/cli/format.js';
 
 export function formatTime(iso: string | null | undefined): string {
   return iso ? iso.replace('T', ' ').slice(0, 16) + ' UTC' : '—';

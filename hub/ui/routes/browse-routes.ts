@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { isAllowed, requireAccess } from '../../auth/scopes.js';
+import { isAllowed } from '../../auth/scopes.js';
+import { authorizeTarget } from '../../http/authorize-target.js';
 import { checkKind, checkName } from '../../names.js';
 import { listAliases, moveAlias } from '../../registry/aliases.js';
 import { listRepositories, listVersions, resolveVersion, toViews } from '../../registry/versions.js';
@@ -31,9 +32,7 @@ export function registerBrowsePages(app: FastifyInstance, kit: UiKit): void {
     const viewer = await kit.viewer(request, reply);
     if (!viewer) return reply;
     return kit.send(reply, viewer, async () => {
-      const kind = checkKind(request.params.kind);
-      const name = checkName(request.params.name, 'repository');
-      requireAccess(viewer.principal, 'read', kind, name);
+      const { kind, name } = authorizeTarget(request.params, viewer.principal, 'read');
       const versions = await listVersions(ctx.db, kind, name, parseListQuery({ label: request.query.label ?? '', limit: 200 }));
       return { title: name, section: `${kind}s`, body: renderRepository(kind, name, versions, request.query.label ?? '') };
     });
@@ -43,9 +42,7 @@ export function registerBrowsePages(app: FastifyInstance, kit: UiKit): void {
     const viewer = await kit.viewer(request, reply);
     if (!viewer) return reply;
     return kit.send(reply, viewer, async () => {
-      const kind = checkKind(request.params.kind);
-      const name = checkName(request.params.name, 'repository');
-      requireAccess(viewer.principal, 'read', kind, name);
+      const { kind, name } = authorizeTarget(request.params, viewer.principal, 'read');
       const { row } = await resolveVersion(ctx.db, kind, name, checkName(request.params.version, 'version'));
       const [view] = await toViews(ctx.db, kind, name, [row]);
       const hubUrl = `${request.protocol}://${request.headers.host}`;
@@ -71,9 +68,7 @@ export function registerBrowsePages(app: FastifyInstance, kit: UiKit): void {
     if (!viewer) return reply;
     kit.checkOrigin(request);
     checkCsrf(viewer.session, request.body?._csrf);
-    const kind = checkKind(request.params.kind);
-    const name = checkName(request.params.name, 'repository');
-    requireAccess(viewer.principal, 'write', kind, name);
+    const { kind, name } = authorizeTarget(request.params, viewer.principal, 'write');
     const moved = await moveAlias(ctx, viewer.principal, kind, name, checkName(request.body?.alias, 'alias'), checkName(request.params.version, 'version'));
     return reply.redirect(`/ui/${kind}s/${name}/${moved.version}`, 303);
   });
