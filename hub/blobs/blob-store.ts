@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import { createReadStream, createWriteStream, type ReadStream } from 'node:fs';
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -10,6 +10,12 @@ import { pipeline } from 'node:stream/promises';
  * Everything is streamed: no blob or chunk is ever held whole in memory.
  */
 export class BlobStore {
+  /**
+   * sha256 of each upload so far, fed as its chunks arrive, so the commit need not read the file again. Only
+   * trusted while it has seen exactly the bytes on disk; after a restart or a failed chunk the file is re-read.
+   */
+  private readonly running = new Map<string, { hash: Hash; bytes: number }>();
+
   constructor(readonly dataDir: string) {}
 
   async init(): Promise<void> {
@@ -40,23 +46,37 @@ export class BlobStore {
    */
   async append(id: string, offset: number, body: Readable, limit: number): Promise<number> {
     let written = offset;
+    if (offset === 0) this.running.set(id, { hash: createHash('sha256'), bytes: 0 });
+    const running = this.running.get(id);
+    if (running && running.bytes !== offset) this.running.delete(id);
+    const hashing = running?.bytes === offset ? running : undefined;
     const out = createWriteStream(this.uploadPath(id), { flags: offset === 0 ? 'w' : 'r+', start: offset });
-    await pipeline(
-      body,
-      async function* (source: AsyncIterable<Buffer>) {
-        for await (const chunk of source) {
-          written += chunk.length;
-          if (written > limit) throw Object.assign(new Error('past the announced size'), { code: 'HUB_CHUNK_TOO_LARGE' });
-          yield chunk;
-        }
-      },
-      out,
-    );
+    try {
+      await pipeline(
+        body,
+        async function* (source: AsyncIterable<Buffer>) {
+          for await (const chunk of source) {
+            written += chunk.length;
+            if (written > limit) throw Object.assign(new Error('past the announced size'), { code: 'HUB_CHUNK_TOO_LARGE' });
+            hashing?.hash.update(chunk);
+            yield chunk;
+          }
+        },
+        out,
+      );
+    } catch (error) {
+      this.running.delete(id); // what reached the disk is unknown: the commit re-reads the file
+      throw error;
+    }
+    if (hashing) hashing.bytes = written;
     return written;
   }
 
-  /** sha256 of an upload, read back from disk as a stream. */
+  /** sha256 of an upload: the running hash when it saw every byte on disk, else read back as a stream. */
   async hashUpload(id: string): Promise<string> {
+    const running = this.running.get(id);
+    this.running.delete(id);
+    if (running && running.bytes === (await this.uploadedBytes(id))) return running.hash.digest('hex');
     const hash = createHash('sha256');
     await pipeline(createReadStream(this.uploadPath(id)), hash);
     return hash.digest('hex');
@@ -70,6 +90,7 @@ export class BlobStore {
   }
 
   async discardUpload(id: string): Promise<void> {
+    this.running.delete(id);
     await rm(this.uploadPath(id), { force: true });
   }
 

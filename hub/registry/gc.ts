@@ -7,7 +7,8 @@ const abandonedUploadMs = 24 * 3_600_000;
 
 /**
  * Removes every blob no version references (row first, then file: a crash in between leaves an orphan file
- * that the next run can no longer see, never a row whose file is gone) and uploads abandoned for a day.
+ * that the next run can no longer see, never a row whose file is gone), uploads abandoned for a day and expired
+ * web sessions.
  */
 export async function collectGarbage(ctx: HubContext, principal: Principal, now = new Date()) {
   return withLock(ctx.uploadLocks, blobLockKey, () => collect(ctx, principal, now));
@@ -35,6 +36,7 @@ async function collect(ctx: HubContext, principal: Principal, now: Date) {
     await ctx.db.deleteFrom('uploads').where('id', '=', upload.id).execute();
     await ctx.blobs.discardUpload(upload.id);
   }
+  await ctx.db.deleteFrom('sessions').where('expires_at', '<', now.toISOString()).execute();
   if (orphans.length > 0 || stale.length > 0) await recordAudit(ctx.db, principal, 'gc', 'blobs', { blobs: orphans.length, freedBytes, uploads: stale.length });
   return { blobs: orphans.length, freedBytes, uploads: stale.length };
 }

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { readdirSync, rmSync } from 'node:fs';
+import { readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -91,7 +91,7 @@ describe('bentoc hub: push from one store, pull into another, serve', () => {
     expect(((await response.json()) as { label: string }[]).map((r) => r.label)).toEqual(['setosa', 'virginica']);
   });
 
-  it('pushes and pulls models, and refuses a push with a read token or a missing login', () => {
+  it('pushes and pulls models, refuses a damaged blob, a push with a read token or a missing login', async () => {
     const onnx = join(makeProjectFrom(join(repoRoot, 'samples/iris')), 'iris.onnx');
     expect(asCi(['models', 'import', onnx, '--name', 'iris']).status).toBe(0);
     const pushed = asCi(['models', 'push', 'iris', '--label', 'stage=prod']);
@@ -100,6 +100,21 @@ describe('bentoc hub: push from one store, pull into another, serve', () => {
     expect(pulled.status, pulled.stderr).toBe(0);
     const record = JSON.parse(asProd(['models', 'get', 'iris', '-o', 'json']).stdout);
     expect(record.sha256).toBe(JSON.parse(asCi(['models', 'get', 'iris', '-o', 'json']).stdout).sha256);
+
+    // a blob damaged on the hub's disk is caught by the pull's own sha256 check: nothing reaches the store
+    const version = JSON.parse(asProd(['models', 'get', 'iris', '-o', 'json']).stdout).version;
+    const remote = (await (await fetch(`${hub.url}/api/v1/models/iris/versions/${version}`, { headers: { authorization: `Bearer ${readToken}` } })).json()) as { digest: string };
+    const blob = join(data, 'blobs', 'sha256', remote.digest.slice(0, 2), remote.digest);
+    const bytes = readFileSync(blob);
+    bytes[bytes.length - 10] ^= 0xff;
+    writeFileSync(blob, bytes);
+    const third = makeTempDir('hub-third');
+    const corrupt = runCliWithEnv(['models', 'pull', 'iris'], third, { BENTOC_HUB_URL: hub.url, BENTOC_HUB_TOKEN: readToken });
+    expect(corrupt.status).toBe(1);
+    expect(corrupt.stderr).toContain('hub_digest_mismatch');
+    expect(runCli(['models', 'list', '-o', 'json'], { home: third }).stdout.trim()).toBe('[]');
+    expect(readdirSync(join(third, 'tmp'))).toEqual([]);
+    rmSync(third, { recursive: true, force: true });
 
     const denied = asCi(['models', 'push', 'iris'], { BENTOC_HUB_TOKEN: readToken });
     expect(denied.status).toBe(1);
