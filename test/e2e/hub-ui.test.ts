@@ -49,7 +49,7 @@ describe.skipIf(skipReason !== undefined)('hub web UI in Chromium', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('signs in with a token, finds a bento, reads its API, creates and revokes a token', async () => {
+  it('signs in with a token, finds a bento, reads its API, creates and revokes a token, deletes a version', async () => {
     const context = await browser.newContext();
     const page = await context.newPage();
     await page.goto(`${url}/`);
@@ -89,8 +89,15 @@ describe.skipIf(skipReason !== undefined)('hub web UI in Chromium', () => {
     expect(await page.textContent('body')).toContain('revoked');
     expect((await whoami()).status).toBe(401);
 
+    await page.goto(`${url}/ui/bentos/mnist_classifier/v1`);
+    page.once('dialog', (dialog) => dialog.accept());
+    await page.click('button:text("Delete mnist_classifier:v1")');
+    await page.waitForURL('**/ui/bentos/mnist_classifier');
+    expect((await fetch(`${url}/api/v1/bentos/mnist_classifier/versions/v1`, { headers: { authorization: `Bearer ${admin}` } })).status).toBe(404);
+
     await page.goto(`${url}/ui/audit`);
     expect(await page.textContent('table')).toContain('token.revoke');
+    expect(await page.textContent('table')).toContain('bento/mnist_classifier:v1');
     await context.close();
   });
 

@@ -5,7 +5,7 @@ import { formatSize, formatTime, html } from '../html.js';
 export function renderRepository(kind: RepositoryKind, name: string, versions: { items: VersionView[]; total: number }, label: string) {
   return html`<p class="muted"><a href="/ui/${kind}s">${kind === 'bento' ? 'Bentos' : 'Models'}</a> /</p>
 <h1>${name}</h1>
-<p class="sub">${versions.total} version${versions.total === 1 ? '' : 's'}</p>
+<p class="sub">${versions.total} version${versions.total === 1 ? '' : 's'}${versions.items.length < versions.total ? ` · showing the newest ${versions.items.length}${label ? ' that match' : ''}` : ''}</p>
 <form class="toolbar" method="get">
   <input type="text" name="label" value="${label}" placeholder="label filter, e.g. stage=prod" aria-label="Label filter">
   <button type="submit">Filter</button>

@@ -85,5 +85,10 @@ ${data.aliases.aliases.map((a) => html`<tr><td><span class="pill alias">${a.alia
 <details style="margin-top:10px"><summary class="muted">History of alias moves</summary>
 <table style="margin-top:8px"><tbody>${data.aliases.history.map((h) => html`<tr><td><span class="pill alias">${h.alias}</span></td><td>${h.version ? html`→ <code>${h.version}</code>` : html`<span class="muted">removed</span>`}</td><td class="muted">${formatTime(h.movedAt)} by ${h.movedBy}</td></tr>`)}</tbody></table>
 </details>
-${data.files.Dockerfile ? html`<h2>Dockerfile</h2><pre>${data.files.Dockerfile}</pre>` : ''}`;
+${data.files.Dockerfile ? html`<h2>Dockerfile</h2><pre>${data.files.Dockerfile}</pre>` : ''}
+${
+  data.canWrite && data.session
+    ? html`<h2>Delete</h2><form method="post" action="${base}/delete" onsubmit="return confirm('Delete ${tag}? Its aliases go with it, and its blob is freed when no other version uses it.')"><input type="hidden" name="_csrf" value="${data.session.csrf}"><button class="danger" type="submit">Delete ${tag}</button></form>`
+    : ''
+}`;
 }

@@ -3,6 +3,7 @@ import { isAllowed } from '../../auth/scopes.js';
 import { authorizeTarget } from '../../http/authorize-target.js';
 import { checkKind, checkName } from '../../names.js';
 import { listAliases, moveAlias } from '../../registry/aliases.js';
+import { deleteVersion } from '../../registry/delete-version.js';
 import { listRepositories, listVersions, resolveVersion, toViews } from '../../registry/versions.js';
 import { parseListQuery } from '../../http/query.js';
 import { renderRepositoryList } from '../pages/list-page.js';
@@ -61,6 +62,16 @@ export function registerBrowsePages(app: FastifyInstance, kit: UiKit): void {
         }),
       };
     });
+  });
+
+  app.post<{ Params: { kind: string; name: string; version: string }; Body: Record<string, string> }>('/ui/:kind/:name/:version/delete', async (request, reply) => {
+    const viewer = await kit.viewer(request, reply);
+    if (!viewer) return reply;
+    kit.checkOrigin(request);
+    checkCsrf(viewer.session, request.body?._csrf);
+    const { kind, name } = authorizeTarget(request.params, viewer.principal, 'write');
+    await deleteVersion(ctx, viewer.principal, kind, name, checkName(request.params.version, 'version'));
+    return reply.redirect(`/ui/${kind}s/${name}`, 303);
   });
 
   app.post<{ Params: { kind: string; name: string; version: string }; Body: Record<string, string> }>('/ui/:kind/:name/:version/alias', async (request, reply) => {
