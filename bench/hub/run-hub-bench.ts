@@ -65,7 +65,8 @@ ${transfers.map((t) => `| ${t.sizeMb} MB | ${t.archiveMb.toFixed(1)} MB | ${t.pu
 
 One repository with ${versions.toLocaleString('en')} versions (two labels each) and 200 other repositories, queried over HTTP on a
 real socket by one client, one request at a time (200 samples after 10 warm-up requests); times include the
-token check, the query and JSON serialisation.${pgSkip ? ` PostgreSQL skipped: ${pgSkip}.` : ''}
+token check, the query and JSON serialisation. Other work shares this 2-core VM: p95s and the transfer rates move
+with its load (the load average is in the header).${pgSkip ? ` PostgreSQL skipped: ${pgSkip}.` : ''}
 
 | database | query | items | p50 | p95 |
 |---|---|---|---|---|

@@ -50,11 +50,16 @@ async function runCli(command: CommandDef, rawArgs: string[]): Promise<void> {
   }
 }
 
+/** The deepest command the positional words name (`bentoc hub token create --help` → `create`), with its parent. */
 async function resolveSubCommand(command: CommandDef, rawArgs: string[]): Promise<[CommandDef, CommandDef | undefined]> {
-  const subCommands = await (typeof command.subCommands === 'function' ? command.subCommands() : command.subCommands);
-  const name = rawArgs.find((a) => !a.startsWith('-'));
-  const loader = name ? subCommands?.[name] : undefined;
-  if (!loader) return [command, undefined];
-  const sub = (await (typeof loader === 'function' ? loader() : loader)) as CommandDef;
-  return [sub, command];
+  let current = command;
+  let parent: CommandDef | undefined;
+  for (const word of rawArgs.filter((a) => !a.startsWith('-'))) {
+    const subCommands = await (typeof current.subCommands === 'function' ? current.subCommands() : current.subCommands);
+    const loader = subCommands?.[word];
+    if (!loader) break;
+    parent = current;
+    current = (await (typeof loader === 'function' ? loader() : loader)) as CommandDef;
+  }
+  return [current, parent];
 }
