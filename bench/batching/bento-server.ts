@@ -48,9 +48,9 @@ export async function buildBento(root: string, spec: BentoSpec): Promise<string>
 }
 
 /** `node <bento>/server.mjs --port 0`, reading the port from its `ready` log line. */
-export function startBento(bentoDir: string): Promise<RunningBento> {
+export function startBento(bentoDir: string, env: Record<string, string> = {}): Promise<RunningBento> {
   const child: ChildProcess = spawn(process.execPath, [join(bentoDir, 'server.mjs'), '--port', '0', '--host', '127.0.0.1'], {
-    env: { ...process.env, LOG_LEVEL: 'info' },
+    env: { ...process.env, LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));

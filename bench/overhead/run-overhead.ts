@@ -1,6 +1,7 @@
 /**
  * Per-request cost of a tiny model (iris, one row per request), closed loop with autocannon: a bare fastify
- * route, fastify + onnxruntime-node on the main thread, and `bentoc serve` with and without batching, measured
+ * route, fastify + onnxruntime-node on the main thread, and `bentoc serve` with and without batching (and with the
+ * model kept in its worker, BENTO_INLINE=never), measured
  * side by side, interleaved, ROUNDS times each; the table reports medians.
  * Usage: npm run bench:overhead [-- --seconds 8 --connections 50 --rounds 3]. Writes bench/results/overhead.md.
  */
@@ -51,7 +52,7 @@ async function startReference(kind: 'bare' | 'naive', modelPath: string): Promis
   return { name: kind === 'bare' ? 'bare fastify route, no model' : 'fastify + onnxruntime-node, main thread', url: `http://127.0.0.1:${port}`, stop: () => (child.kill('SIGTERM'), exited) };
 }
 
-async function startBentoc(name: string, modelPath: string, batch: Record<string, unknown>): Promise<Server> {
+async function startBentoc(name: string, modelPath: string, batch: Record<string, unknown>, env: Record<string, string> = {}): Promise<Server> {
   const dir = await buildBento(join(root, name.replace(/\W+/g, '_')), {
     service: `overhead_${Object.keys(batch).length ? 'cork' : 'direct'}`,
     modelPath,
@@ -60,7 +61,7 @@ async function startBentoc(name: string, modelPath: string, batch: Record<string
     runtime: { workers: 1, threads: 1 },
     output: { type: 'json', labels: ['setosa', 'versicolor', 'virginica'] },
   });
-  const bento = await startBento(dir);
+  const bento = await startBento(dir, env);
   return { name, url: bento.url, stop: () => bento.stop() };
 }
 
@@ -84,6 +85,8 @@ async function main(): Promise<void> {
     await startReference('naive', modelPath),
     await startBentoc('`bentoc serve`, batching off', modelPath, {}),
     await startBentoc('`bentoc serve`, CORK on', modelPath, { enabled: true, max_latency_ms: 1000 }),
+    // The same, with the model kept in its worker thread (no inline placement): what the hop costs end to end.
+    await startBentoc('`bentoc serve`, CORK on, model kept in a worker', modelPath, { enabled: true, max_latency_ms: 1000 }, { BENTO_INLINE: 'never' }),
   ];
   const samples = new Map<string, Sample[]>(servers.map((server) => [server.name, []]));
   try {

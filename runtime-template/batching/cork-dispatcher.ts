@@ -10,7 +10,7 @@
 import { createArrivalRate } from './arrival-rate.js';
 import { createSystemClock, type Clock } from './clock.js';
 import { createCostModel, type CostEstimate, type CostModelOptions } from './cost-model.js';
-import { DispatchError, type Dispatcher, type ExecuteBatch } from './dispatcher.js';
+import { DispatchError, type CancelSignal, type Dispatcher, type ExecuteBatch } from './dispatcher.js';
 import { createDrainLatch } from './drain-latch.js';
 import { createWakeTimer } from './wake-timer.js';
 import { refuseAtSubmit } from './submit-guard.js';
@@ -177,7 +177,7 @@ export function createCorkDispatcher<TIn, TOut>(options: CorkDispatcherOptions<T
     return refuseAdmission(clock.now(), rows, 0);
   }
 
-  function submit(item: TIn, rows: number, signal?: AbortSignal, receivedAt?: number): Promise<TOut> {
+  function submit(item: TIn, rows: number, signal?: CancelSignal, receivedAt?: number): Promise<TOut> {
     const refusal = refuseAtSubmit(rows, maxBatchSize, drainLatch.draining, signal);
     if (refusal) return Promise.reject(refusal);
     const now = clock.now();

@@ -2,7 +2,7 @@
  * No batching (`batch.enabled: false`): every item is its own batch, at most `concurrency` run at once,
  * and the rest wait for a worker in FIFO order.
  */
-import { DispatchError, type Dispatcher, type ExecuteBatch } from './dispatcher.js';
+import { DispatchError, type CancelSignal, type Dispatcher, type ExecuteBatch } from './dispatcher.js';
 import { createDrainLatch } from './drain-latch.js';
 import { createRequestQueue, type QueueEntry } from './request-queue.js';
 import { runBatch } from './run-batch.js';
@@ -19,7 +19,7 @@ interface Waiting<TIn, TOut> extends QueueEntry {
   item: TIn;
   resolve(value: TOut): void;
   reject(reason: unknown): void;
-  signal?: AbortSignal;
+  signal?: CancelSignal;
   onAbort?: () => void;
 }
 

@@ -7,7 +7,7 @@
  * `max_enqueued_batches`), past which new items are shed.
  */
 import { createSystemClock, type Clock } from './clock.js';
-import { DispatchError, type Dispatcher, type ExecuteBatch } from './dispatcher.js';
+import { DispatchError, type CancelSignal, type Dispatcher, type ExecuteBatch } from './dispatcher.js';
 import { createDrainLatch } from './drain-latch.js';
 import { createWakeTimer } from './wake-timer.js';
 import { createBatchRunner } from './batch-runner.js';
@@ -116,7 +116,7 @@ export function createFixedTimeoutDispatcher<TIn, TOut>(
     });
   }
 
-  function submit(item: TIn, rows: number, signal?: AbortSignal): Promise<TOut> {
+  function submit(item: TIn, rows: number, signal?: CancelSignal): Promise<TOut> {
     const refusal = refuseAtSubmit(rows, maxBatchSize, drainLatch.draining, signal);
     if (refusal) return Promise.reject(refusal);
     if (queue.rows() + rows > maxQueuedRows) {

@@ -2,6 +2,8 @@
  * The dispatcher's FIFO: O(1) push and shift, O(1) removal from the middle (an aborted or shed item is
  * only marked and skipped later), and live counts of queued rows, in all and per batch key.
  */
+import type { CancelSignal } from './dispatcher.js';
+
 export interface QueueEntry {
   rows: number;
   /** Batch key: only entries with equal keys may share a batch ('' when all can). */
@@ -17,7 +19,7 @@ export interface PendingItem<TIn, TOut> extends QueueEntry {
   arrivedAt: number;
   resolve(value: TOut): void;
   reject(reason: unknown): void;
-  signal?: AbortSignal;
+  signal?: CancelSignal;
   onAbort?: () => void;
 }
 

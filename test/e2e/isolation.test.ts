@@ -67,7 +67,9 @@ const malformed: fc.Arbitrary<Case> = fc.oneof(
   fc.constant({ api: 'transpose_out', model: 'transpose_out' as const, body: { dtype: 'float32', dims: [3, 3], data: [1, 2, 3] } }),
 );
 
-describe('batching isolation through a real bento', () => {
+// Tiny models may run on the server's main thread (model/inline-policy.ts): both placements are checked, the
+// main-thread one forced (BENTO_INLINE=always) so it does not depend on how fast this machine is right now.
+describe.each(['never', 'always'])('batching isolation through a real bento (BENTO_INLINE=%s)', (placement) => {
   const home = makeTempDir('isolation-home');
   let server: RunningServer;
   const sessions = new Map<ModelName, ort.InferenceSession>();
@@ -92,7 +94,14 @@ describe('batching isolation through a real bento', () => {
     writeFileSync(join(dir, 'bentofile.yaml'), stringify(bentofile));
     const built = runCli(['build', join(dir, 'bentofile.yaml'), '--json'], { home });
     expect(built.status, built.stderr + built.stdout).toBe(0);
-    server = await serveBento('isolation:latest', { home });
+    server = await serveBento('isolation:latest', { home, env: { BENTO_INLINE: placement } });
+    if (placement === 'always') {
+      // Placement follows readiness: wait until every model has moved.
+      for (let i = 0; i < 200 && (server.logs().match(/model runs on the main thread/g) ?? []).length < Object.keys(MODELS).length; i += 1) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      expect((server.logs().match(/model runs on the main thread/g) ?? []).length).toBe(Object.keys(MODELS).length);
+    }
     for (const [name, bytes] of Object.entries(MODELS)) sessions.set(name as ModelName, await ort.InferenceSession.create(bytes));
   });
 

@@ -1,4 +1,5 @@
 /** Pure pieces of the runtime: label rows, float formatting, listen options. */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { TensorValue } from '../../runtime-template/contract.js';
 import { toLabeledRows } from '../../runtime-template/adapters/label-rows.js';
@@ -32,6 +33,22 @@ describe('toShortestFloat32', () => {
       expect(String(short).length).toBeLessThanOrEqual(String(f).length);
     }
     expect(toShortestFloat32(Math.fround(0.97))).toBe(0.97);
+  });
+
+  it('finds the shortest decimal that reads back, for any float32 (against trying every length in turn)', () => {
+    const linear = (value: number): number => {
+      for (let digits = 1; digits <= 9; digits++) {
+        const candidate = Number(value.toPrecision(digits));
+        if (Math.fround(candidate) === value) return candidate;
+      }
+      return value;
+    };
+    fc.assert(
+      fc.property(fc.float({ noNaN: true, noDefaultInfinity: true }), (value) => {
+        expect(toShortestFloat32(value)).toBe(linear(value));
+      }),
+      { numRuns: 20_000 },
+    );
   });
 });
 
