@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
@@ -11,7 +11,10 @@ import { readdirOrEmpty } from './bento-store.js';
 import { readPointer, writePointer } from './pointer.js';
 import { formatTag, parseTag } from './tag.js';
 
-/** What `model.yaml` records about one stored model version. */
+/**
+ * What `model.yaml` records about one stored model version: only what the model and the import said, no clock,
+ * so the same import in two stores exports to the same bytes (and pushes as the same version to a hub).
+ */
 export interface ModelRecord {
   name: string;
   /** From the content hash: the same bytes always get the same version. */
@@ -24,11 +27,12 @@ export interface ModelRecord {
   signature: { inputs: TensorSpec[]; outputs: TensorSpec[] };
   opsetVersion?: number;
   producer?: string;
-  createdAt: string;
 }
 
 export interface StoredModel {
   record: ModelRecord;
+  /** When this version landed in this store (ISO; the mtime of its model.yaml). */
+  createdAt: string;
   dir: string;
   /** Absolute path of the ONNX file. */
   path: string;
@@ -93,7 +97,6 @@ export class ModelStore {
       signature: model.signature,
       ...(model.opsetVersion !== undefined && { opsetVersion: model.opsetVersion }),
       ...(model.producer && { producer: model.producer }),
-      createdAt: new Date().toISOString(),
     };
     await writeFile(join(staging, 'model.onnx'), model.bytes);
     await writeFile(join(staging, 'model.yaml'), stringify(record, { lineWidth: 0 }));
@@ -119,7 +122,8 @@ export class ModelStore {
     if (!version || !this.has(parsed.name, version)) throw await this.notFound(parsed.name, tag);
     const dir = this.versionDir(parsed.name, version);
     const record = parse(await readFile(join(dir, 'model.yaml'), 'utf8')) as ModelRecord;
-    return { record, dir, path: join(dir, record.file), latest: version === latest };
+    const createdAt = (await stat(join(dir, 'model.yaml'))).mtime.toISOString();
+    return { record, createdAt, dir, path: join(dir, record.file), latest: version === latest };
   }
 
   /** Synchronous lookup for the compiler's validate phase: `name[:version|latest]` → the ONNX file, or why not. */
@@ -151,7 +155,7 @@ export class ModelStore {
         if (this.has(name, version)) out.push(await this.get(formatTag({ name, version })));
       }
     }
-    return out.sort((a, b) => a.record.name.localeCompare(b.record.name) || b.record.createdAt.localeCompare(a.record.createdAt));
+    return out.sort((a, b) => a.record.name.localeCompare(b.record.name) || b.createdAt.localeCompare(a.createdAt));
   }
 
   /** Removes a version; `latest` moves to the newest remaining one, or goes away with the last. */

@@ -67,6 +67,20 @@ describe('bentoc models', () => {
     expect(cli('models', 'import', join(work, 'padded.tar.gz')).stderr).toContain('archive_unsafe_entry');
   });
 
+  it('exports the same import to the same bytes in another store (so a second push of it is a no-op on a hub)', () => {
+    const other = makeTempDir('models-other');
+    try {
+      expect(runCli(['models', 'import', onnx, '--name', 'iris', '--label', 'stage=dev', '--label', 'team=ml'], { home: other, cwd: work }).status).toBe(0);
+      const mine = join(work, 'mine.model.tar.gz');
+      const theirs = join(work, 'theirs.model.tar.gz');
+      expect(cli('models', 'export', 'iris', '-o', mine).status).toBe(0);
+      expect(runCli(['models', 'export', 'iris', '-o', theirs], { home: other, cwd: work }).status).toBe(0);
+      expect(readFileSync(theirs).equals(readFileSync(mine))).toBe(true);
+    } finally {
+      rmSync(other, { recursive: true, force: true });
+    }
+  });
+
   it('builds a bento whose artifact is `model: iris:latest` and predicts with it', () => {
     const project = join(work, 'project');
     mkdirSync(project);

@@ -11,7 +11,7 @@ export default defineCommand({
   async run({ args }) {
     const model = await openModelStore().get(args.tag);
     if (args.output === 'path') console.log(model.path);
-    else if (args.output === 'json') console.log(JSON.stringify({ ...model.record, path: model.path }, null, 2));
-    else process.stdout.write(stringify({ ...model.record, path: model.path }, { lineWidth: 0 }));
+    else if (args.output === 'json') console.log(JSON.stringify({ ...model.record, createdAt: model.createdAt, path: model.path }, null, 2));
+    else process.stdout.write(stringify({ ...model.record, createdAt: model.createdAt, path: model.path }, { lineWidth: 0 }));
   },
 });

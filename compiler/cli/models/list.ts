@@ -10,7 +10,7 @@ export default defineCommand({
   async run({ args }) {
     const models = await openModelStore().list();
     if (args.output === 'json') {
-      console.log(JSON.stringify(models.map((m) => ({ ...m.record, latest: m.latest, path: m.path })), null, 2));
+      console.log(JSON.stringify(models.map((m) => ({ ...m.record, createdAt: m.createdAt, latest: m.latest, path: m.path })), null, 2));
       return;
     }
     if (models.length === 0) {
@@ -19,11 +19,11 @@ export default defineCommand({
     }
     printTable(
       ['TAG', 'SIZE', 'LABELS', 'CREATED'],
-      models.map(({ record: r, latest }) => [
+      models.map(({ record: r, latest, createdAt }) => [
         `${r.name}:${r.version}${latest ? ' (latest)' : ''}`,
         formatBytes(r.sizeBytes),
         Object.entries(r.labels).map(([k, v]) => `${k}=${v}`).join(','),
-        r.createdAt.replace('T', ' ').slice(0, 19),
+        createdAt.replace('T', ' ').slice(0, 19),
       ]),
     );
   },
