@@ -15,6 +15,7 @@ export const hubErrorCatalog = {
   upload_offset_mismatch: { status: 409, title: 'A chunk does not start where the upload stands' },
   upload_incomplete: { status: 409, title: 'The upload has fewer bytes than announced' },
   chunk_too_large: { status: 413, title: 'A chunk is larger than the hub accepts, or past the announced size' },
+  body_too_large: { status: 413, title: 'A JSON or form body is larger than the hub accepts (1 MiB)' },
   manifest_too_large: { status: 413, title: 'The manifest inside the archive is larger than the hub accepts' },
   digest_mismatch: { status: 422, title: 'The uploaded bytes do not hash to the announced sha256' },
   manifest_invalid: { status: 422, title: 'The archive holds no valid manifest, or one for another name/version' },

@@ -7,7 +7,7 @@ export function installErrorHandler(app: FastifyInstance): void {
     if (error instanceof HubError) return reply.status(error.status).send(toErrorBody(error.code, error.message, error.details));
     if (error.validation) return reply.status(400).send(toErrorBody('bad_request', error.message));
     if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
-      return reply.status(error.statusCode).send(toErrorBody(error.statusCode === 413 ? 'chunk_too_large' : 'bad_request', error.message));
+      return reply.status(error.statusCode).send(toErrorBody(error.statusCode === 413 ? 'body_too_large' : 'bad_request', error.message));
     }
     request.log.error({ err: error }, 'internal error');
     return reply.status(500).send(toErrorBody('internal', 'internal hub error; the hub log has the details'));

@@ -4,6 +4,7 @@ import type { Principal } from '../auth/scopes.js';
 import { readArchiveMeta } from '../blobs/read-archive.js';
 import { blobLockKey, withLock, type HubContext } from '../context.js';
 import { HubError } from '../errors.js';
+import { checkLabels } from '../names.js';
 import { moveAliasIn } from './aliases.js';
 import { recordAudit } from './audit.js';
 import { findRepository, toViews, type VersionView } from './versions.js';
@@ -124,7 +125,16 @@ async function findExisting(ctx: HubContext, target: Pick<UploadTarget, 'kind' |
   return (await toViews(ctx.db, target.kind, target.name, [row]))[0];
 }
 
+/** The manifest's own labels, keeping only those the hub would accept from a client (the archive is not trusted more). */
 function stringLabels(value: unknown): Record<string, string> {
   if (!value || typeof value !== 'object') return {};
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => typeof v === 'string')) as Record<string, string>;
+  const kept = Object.entries(value).filter(([k, v]) => {
+    try {
+      checkLabels({ [k]: v });
+      return true;
+    } catch {
+      return false;
+    }
+  });
+  return Object.fromEntries(kept.slice(0, 64)) as Record<string, string>;
 }

@@ -134,6 +134,9 @@ for (const backend of backends) {
       const start = await hub.app.inject({ method: 'POST', url: '/api/v1/bentos/names/uploads', headers: as(hub.adminToken), payload });
       const tooMuch = await hub.app.inject({ method: 'PATCH', url: `/api/v1/uploads/${start.json().id}`, headers: { ...as(hub.adminToken), 'content-type': 'application/octet-stream', 'upload-offset': '0' }, payload: Buffer.concat([archive.bytes, Buffer.alloc(10)]) });
       expect(tooMuch.statusCode).toBe(413);
+      const bigJson = await hub.app.inject({ method: 'POST', url: '/api/v1/bentos/names/uploads', headers: as(hub.adminToken), payload: { ...payload, labels: { a: 'x'.repeat(2 * 1024 * 1024) } } });
+      expect(bigJson.statusCode).toBe(413);
+      expect(bigJson.json().error.code).toBe('body_too_large');
       const traversal = await hub.app.inject({ url: '/api/v1/bentos/names/versions/..%2F..%2Fetc', headers: as(hub.adminToken) });
       expect(traversal.json().error.code).toBe('invalid_name');
     });
