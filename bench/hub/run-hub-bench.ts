@@ -19,15 +19,21 @@ const started = Date.now();
 
 const home = mkdtempSync(join(tmpdir(), 'bentoc-hub-bench-iris-'));
 const build = spawnSync(process.execPath, [join(repoRoot, 'bin/bentoc.mjs'), 'build', join(repoRoot, 'samples/iris/bentofile.yaml'), '--json'], { env: { ...process.env, BENTOML_HOME: home }, encoding: 'utf8' });
-if (build.status !== 0) throw new Error(`build the iris sample first (npm run sample:iris):\n${build.stderr}`);
+if (build.status !== 0) {
+  rmSync(home, { recursive: true, force: true });
+  throw new Error(`build the iris sample first (npm run sample:iris):\n${build.stderr}`);
+}
 const irisDir = JSON.parse(build.stdout).dir as string;
 
 const transfers: TransferResult[] = [];
-for (const size of sizes) {
-  console.error(`transfer: ${size} MB…`);
-  transfers.push(await measureTransfer(irisDir, size));
+try {
+  for (const size of sizes) {
+    console.error(`transfer: ${size} MB…`);
+    transfers.push(await measureTransfer(irisDir, size));
+  }
+} finally {
+  rmSync(home, { recursive: true, force: true });
 }
-rmSync(home, { recursive: true, force: true });
 
 const latency: LatencyRow[] = [];
 console.error(`list latency: SQLite, ${versions} versions…`);

@@ -65,10 +65,10 @@ export async function measureTransfer(irisBentoDir: string, sizeMb: number): Pro
   const work = mkdtempSync(join(tmpdir(), 'bentoc-hub-bench-'));
   const [data, ci, prod] = ['data', 'ci', 'prod'].map((d) => join(work, d));
   for (const d of [ci, prod]) mkdirSync(d);
-  const hubOut = cli(['hub', 'token', 'create', '--admin', '--data', data!], { BENTOML_HOME: ci });
-  const token = hubOut.trim();
-  const hub = await startHubServer(['--data', data!]);
+  let hub: Awaited<ReturnType<typeof startHubServer>> | undefined;
   try {
+    const token = cli(['hub', 'token', 'create', '--admin', '--data', data!], { BENTOML_HOME: ci }).trim();
+    hub = await startHubServer(['--data', data!]);
     const tag = await makeLargeBento(irisBentoDir, ci!, sizeMb);
     const env = { BENTOC_HUB_URL: hub.url, BENTOC_HUB_TOKEN: token };
     const hubIdleRssMb = rssMb(hub.child.pid!, 'VmRSS');
@@ -89,7 +89,7 @@ export async function measureTransfer(irisBentoDir: string, sizeMb: number): Pro
       hubIdleRssMb,
     };
   } finally {
-    await hub.stop();
+    await hub?.stop();
     rmSync(work, { recursive: true, force: true });
   }
 }
