@@ -93,7 +93,7 @@ export function buildApp(config: RuntimeConfig, pool: ModelPool, options: BuildA
   );
   if (pipelines.some((pipeline) => acceptsMultipart(pipeline.input.mediaTypes))) registerMultipart(app, bodyLimitBytes);
   const dispatchers = pipelines.map((pipeline) => {
-    registerApiRoute(app, pipeline, { pool, requestTimeoutMs, bodyLimitBytes });
+    registerApiRoute(app, pipeline, { pool, requestTimeoutMs, bodyLimitBytes, inFlight: metrics.trackInFlight(pipeline.api.name) });
     return pipeline.dispatcher;
   });
   app.addHook('onClose', async () => {

@@ -13,6 +13,7 @@ import type Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectDockerEngine } from '../../compiler/image/docker-engine.js';
 import { makeProjectFrom, makeTempDir } from '../support/iris-project.js';
+import { declareSkipOrFail, findDockerSkipReason } from '../support/prerequisites.js';
 
 const REPO_ROOT = resolve(import.meta.dirname, '../..');
 const BASE_IMAGE = process.env.BENTOC_TEST_BASE_IMAGE || 'bentoc-test-base:node20';
@@ -20,17 +21,8 @@ const IMAGE_TAG = `bentoc-e2e-iris:${process.pid}`;
 const SETOSA_ROW = [[5.1, 3.5, 1.4, 0.2]];
 const run = promisify(execFile);
 
-const skipReason = await findSkipReason();
-if (skipReason) console.warn(`[containerize e2e] skipped: ${skipReason}`);
-
-// Declared only when it must fail, so a healthy run shows no extra skipped test.
-if (skipReason !== undefined && process.env.CI === 'true') {
-  describe('containerize prerequisites', () => {
-    it('has a Docker engine and the base image in CI', () => {
-      throw new Error(`CI=true but the containerize e2e test cannot run: ${skipReason}`);
-    });
-  });
-}
+const skipReason = await findDockerSkipReason(BASE_IMAGE);
+declareSkipOrFail('containerize e2e', skipReason);
 
 describe.skipIf(skipReason !== undefined)('bentoc containerize (real engine)', () => {
   let docker: Docker;
@@ -127,21 +119,6 @@ describe.skipIf(skipReason !== undefined)('bentoc containerize (real engine)', (
     expect(exit.StatusCode).toBe(0);
   });
 });
-
-async function findSkipReason(): Promise<string | undefined> {
-  let docker: Docker;
-  try {
-    docker = (await connectDockerEngine()).docker;
-  } catch (error) {
-    return `no Docker engine (${(error as Error).message}); start one with: eval "$(test/support/docker/start-dockerd.sh)"`;
-  }
-  try {
-    await docker.getImage(BASE_IMAGE).inspect();
-  } catch {
-    return `base image ${BASE_IMAGE} is missing; build it with: test/support/docker/make-base-image.sh`;
-  }
-  return undefined;
-}
 
 async function bentoc(args: string[], env: NodeJS.ProcessEnv): Promise<{ stdout: string; stderr: string }> {
   try {

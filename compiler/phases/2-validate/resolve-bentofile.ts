@@ -2,6 +2,7 @@ import { isAbsolute, relative, resolve } from 'node:path';
 import type { Api, RawBentofile } from '../../../schemas/bentofile.generated.js';
 import { DiagnosticBag, didYouMean } from '../../diagnostics/index.js';
 import type { DocPath, LoadedBentofile } from '../1-load/load-bentofile.js';
+import { resolveDeploy } from './resolve-deploy.js';
 import { resolveInput, resolveOutput } from './resolve-input.js';
 import { resolveArtifact } from './resolve-artifact.js';
 import { defaults, type FindStoreModel, type ResolvedApi, type ResolvedBentofile } from './resolved-bentofile.js';
@@ -84,6 +85,7 @@ export function resolveBentofile(loaded: LoadedBentofile & { data: RawBentofile 
       user: docker.user ?? defaults.user,
       labels: docker.labels ?? {},
     },
+    deploy: resolveDeploy(raw.deploy, loaded, bag),
   };
 }
 

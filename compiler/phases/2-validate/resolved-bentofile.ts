@@ -127,4 +127,14 @@ export interface ResolvedBentofile {
   };
   runtime: RuntimeSettings;
   docker: ResolvedDocker;
+  /** Present only when the bentofile has a `deploy:` section. */
+  deploy?: ResolvedDeploy;
+}
+
+/** The bentofile's `deploy:` settings as written; `bentoc deploy` adds its flags and the defaults. */
+export interface ResolvedDeploy {
+  replicas?: number;
+  /** Kubernetes quantities (cpu `2`, `500m`; memory `1Gi`) and a GPU count. */
+  resources: { cpu?: string; memory?: string; gpu?: number };
+  autoscale: { enabled?: boolean; min?: number; max?: number; targetCpuPercent?: number; targetInFlight?: number };
 }
