@@ -1,8 +1,8 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { findFreePort } from '../../support/free-port.js';
 
 /** Debian's PostgreSQL 15 binaries (the `postgresql` package); `.ci/run` installs it. */
 const binDir = process.env.BENTOC_PG_BIN ?? '/usr/lib/postgresql/15/bin';
@@ -45,15 +45,4 @@ export async function startPostgres(): Promise<TestPostgres> {
       }
     },
   };
-}
-
-async function findFreePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => done(port));
-    });
-    server.on('error', fail);
-  });
 }
