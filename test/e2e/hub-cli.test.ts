@@ -23,6 +23,7 @@ describe('bentoc hub: push from one store, pull into another, serve', () => {
   let writeToken: string;
   let readToken: string;
   let tag: string;
+  const projects: string[] = [];
 
   const asCi = (args: string[], env: NodeJS.ProcessEnv = {}) => runCliWithEnv(args, ci, { BENTOC_HUB_URL: hub.url, BENTOC_HUB_TOKEN: writeToken, ...env });
   const asProd = (args: string[]) => runCliWithEnv(args, prod, { BENTOC_HUB_URL: hub.url, BENTOC_HUB_TOKEN: readToken });
@@ -38,6 +39,7 @@ describe('bentoc hub: push from one store, pull into another, serve', () => {
     readToken = token('--name', 'prod', '--scope', 'read:*', '--expires', '1d');
     hub = await startHubServer(['--data', data]);
     const project = makeProjectFrom(join(repoRoot, 'samples/iris'));
+    projects.push(project);
     const built = runCli(['build', join(project, 'bentofile.yaml'), '--json'], { home: ci });
     expect(built.status, built.stderr).toBe(0);
     tag = JSON.parse(built.stdout).tag;
@@ -47,7 +49,7 @@ describe('bentoc hub: push from one store, pull into another, serve', () => {
     await server?.stop();
     if (server?.child.pid) rmSync(`/tmp/mat-debug-${server.child.pid}.log`, { force: true }); // onnxruntime leaves it
     await hub?.stop();
-    for (const dir of [data, ci, prod]) rmSync(dir, { recursive: true, force: true });
+    for (const dir of [data, ci, prod, ...projects]) rmSync(dir, { recursive: true, force: true });
   });
 
   it('resumes a push that was killed with SIGKILL half-way, and shows nothing until it completes', async () => {
@@ -92,7 +94,9 @@ describe('bentoc hub: push from one store, pull into another, serve', () => {
   });
 
   it('pushes and pulls models, refuses a damaged blob, a push with a read token or a missing login', async () => {
-    const onnx = join(makeProjectFrom(join(repoRoot, 'samples/iris')), 'iris.onnx');
+    const modelProject = makeProjectFrom(join(repoRoot, 'samples/iris'));
+    projects.push(modelProject);
+    const onnx = join(modelProject, 'iris.onnx');
     expect(asCi(['models', 'import', onnx, '--name', 'iris']).status).toBe(0);
     const pushed = asCi(['models', 'push', 'iris', '--label', 'stage=prod']);
     expect(pushed.status, pushed.stderr).toBe(0);
