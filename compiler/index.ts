@@ -21,7 +21,7 @@ export interface BuildResult {
 
 /** bentofile.yaml → bento in the store. The only place that chains the phases. */
 export async function build(options: BuildOptions): Promise<BuildResult> {
-  const { analyzed, warnings } = await check(options.bentofile);
+  const { analyzed, warnings } = await check(options.bentofile, options.env);
   const resolved = analyzed.bentofile;
 
   const inputsSha256 = computeInputsHash(analyzed, bentocVersion);

@@ -47,12 +47,19 @@ export interface RawBentofile {
   docker?: Docker;
   deploy?: Deploy;
 }
+/**
+ * A model: an ONNX file in the project (`path`) or a model from the store (`model: name:version|latest`); exactly one of the two.
+ */
 export interface Artifact {
   name: Name;
   /**
    * ONNX file, relative to the bentofile and inside the project.
    */
-  path: string;
+  path?: string;
+  /**
+   * A model in the store (`bentoc models import`), as name, name:latest or name:version.
+   */
+  model?: string;
 }
 export interface Api {
   name: Name;

@@ -1,7 +1,6 @@
 import { defineCommand } from 'citty';
-import { createInterface } from 'node:readline/promises';
-import { BentocError } from '../diagnostics/index.js';
 import { openStore } from '../store/index.js';
+import { confirm } from './confirm.js';
 
 export default defineCommand({
   meta: { name: 'delete', description: 'Delete a bento from the store' },
@@ -13,17 +12,9 @@ export default defineCommand({
     const store = openStore();
     const bento = await store.get(args.tag);
     const tag = `${bento.name}:${bento.version}`;
-    if (!args.yes) {
-      if (!process.stdin.isTTY) {
-        throw new BentocError('bad_cli_input', `refusing to delete ${tag} without confirmation`, { hint: 'pass -y to delete without a prompt' });
-      }
-      const rl = createInterface({ input: process.stdin, output: process.stdout });
-      const answer = await rl.question(`Delete ${tag}? [y/N] `);
-      rl.close();
-      if (!/^y(es)?$/i.test(answer.trim())) {
-        console.log('Nothing deleted.');
-        return;
-      }
+    if (!(await confirm(`Delete ${tag}?`, args.yes, `delete ${tag}`))) {
+      console.log('Nothing deleted.');
+      return;
     }
     await store.delete(tag);
     console.log(`Deleted ${tag}`);

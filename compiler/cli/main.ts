@@ -17,6 +17,11 @@ const main = defineCommand({
     import: () => import('./import.js').then((m) => m.default),
     containerize: () => import('./containerize.js').then((m) => m.default),
     deploy: () => import('./deploy.js').then((m) => m.default),
+    models: () => import('./models/index.js').then((m) => m.default),
+    hub: () => import('./hub/index.js').then((m) => m.default),
+    login: () => import('./hub/login.js').then((m) => m.default),
+    push: () => import('./hub/push.js').then((m) => m.default),
+    pull: () => import('./hub/pull.js').then((m) => m.default),
   },
 });
 
@@ -47,11 +52,16 @@ async function runCli(command: CommandDef, rawArgs: string[]): Promise<void> {
   }
 }
 
+/** The deepest command the positional words name (`bentoc hub token create --help` → `create`), with its parent. */
 async function resolveSubCommand(command: CommandDef, rawArgs: string[]): Promise<[CommandDef, CommandDef | undefined]> {
-  const subCommands = await (typeof command.subCommands === 'function' ? command.subCommands() : command.subCommands);
-  const name = rawArgs.find((a) => !a.startsWith('-'));
-  const loader = name ? subCommands?.[name] : undefined;
-  if (!loader) return [command, undefined];
-  const sub = (await (typeof loader === 'function' ? loader() : loader)) as CommandDef;
-  return [sub, command];
+  let current = command;
+  let parent: CommandDef | undefined;
+  for (const word of rawArgs.filter((a) => !a.startsWith('-'))) {
+    const subCommands = await (typeof current.subCommands === 'function' ? current.subCommands() : current.subCommands);
+    const loader = subCommands?.[word];
+    if (!loader) break;
+    parent = current;
+    current = (await (typeof loader === 'function' ? loader() : loader)) as CommandDef;
+  }
+  return [current, parent];
 }

@@ -137,6 +137,11 @@ export const catalog = {
   })),
   image_build_failed: entry('error', 'The image build failed'),
   image_push_failed: entry('error', 'The registry refused the image or could not be reached'),
+  // hub client
+  hub_not_configured: entry('error', 'No hub URL or token is known (bentoc login, or BENTOC_HUB_URL/BENTOC_HUB_TOKEN)'),
+  hub_unreachable: entry('error', 'The hub does not answer at its URL'),
+  hub_error: entry('error', 'The hub refused the request (its error code is in the message)'),
+  hub_digest_mismatch: entry('error', 'Pulled bytes do not hash to the digest the hub announced'),
 } as const;
 
 export type DiagnosticCode = keyof typeof catalog;

@@ -1,12 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rename, rm, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { BentocError, diagnose, didYouMean } from '../diagnostics/index.js';
 import type { BentoManifest } from '../phases/4-generate/manifest.js';
 import { reclaimStaging, stagingFolderName } from './reclaim-staging.js';
+import { readPointer, writePointer } from './pointer.js';
 import { formatTag, parseTag } from './tag.js';
 
 export interface StoredBento {
@@ -79,10 +80,7 @@ export class BentoStore {
 
   /** Points `latest` at a version (used by commit, and by a rebuild that found its version stored). */
   async setLatest(name: string, version: string): Promise<void> {
-    const pointer = join(this.bentosDir, name, 'latest');
-    const temp = `${pointer}.${process.pid}.tmp`;
-    await writeFile(temp, `${version}\n`);
-    await rename(temp, pointer);
+    await writePointer(join(this.bentosDir, name, 'latest'), version);
   }
 
   async get(tag: string): Promise<StoredBento> {
@@ -130,11 +128,7 @@ export class BentoStore {
   }
 
   private async readLatest(name: string): Promise<string | undefined> {
-    try {
-      return (await readFile(join(this.bentosDir, name, 'latest'), 'utf8')).trim() || undefined;
-    } catch {
-      return undefined;
-    }
+    return readPointer(join(this.bentosDir, name, 'latest'));
   }
 
   private async notFound(name: string, tag: string): Promise<BentocError> {
@@ -151,7 +145,7 @@ export function openStore(env: NodeJS.ProcessEnv = process.env): BentoStore {
   return new BentoStore(env);
 }
 
-async function readdirOrEmpty(dir: string): Promise<string[]> {
+export async function readdirOrEmpty(dir: string): Promise<string[]> {
   try {
     return (await readdir(dir, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name);
   } catch {

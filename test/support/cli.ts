@@ -37,10 +37,24 @@ export async function serveBento(tag: string, options: { home: string; env?: Rec
     env: { ...process.env, BENTOML_HOME: options.home, NO_COLOR: '1', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  const { port, logs, exited } = await waitForReady(child, 'server');
+  return {
+    url: `http://127.0.0.1:${port}`,
+    child,
+    logs,
+    stop: async () => {
+      child.kill('SIGTERM');
+      return exited;
+    },
+  };
+}
+
+/** Waits for a child's pino `ready` line and reads the port from it; fails with the output after 60 s or on exit. */
+export async function waitForReady(child: ChildProcess, what: string): Promise<{ port: number; logs: () => string; exited: Promise<number | null> }> {
   let output = '';
   const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
   const port = await new Promise<number>((done, fail) => {
-    const timer = setTimeout(() => fail(new Error(`server not ready in 60 s:\n${output}`)), 60_000);
+    const timer = setTimeout(() => fail(new Error(`${what} not ready in 60 s:\n${output}`)), 60_000);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       const match = /"msg":"ready"/.test(output) && /"port":(\d+)[^\n]*"msg":"ready"/.exec(output);
@@ -51,15 +65,7 @@ export async function serveBento(tag: string, options: { home: string; env?: Rec
     };
     child.stdout!.on('data', onData);
     child.stderr!.on('data', onData);
-    child.on('exit', (code) => fail(new Error(`server exited with ${code}:\n${output}`)));
+    child.on('exit', (code) => fail(new Error(`${what} exited with ${code}:\n${output}`)));
   });
-  return {
-    url: `http://127.0.0.1:${port}`,
-    child,
-    logs: () => output,
-    stop: async () => {
-      child.kill('SIGTERM');
-      return exited;
-    },
-  };
+  return { port, logs: () => output, exited };
 }

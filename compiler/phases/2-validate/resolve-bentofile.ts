@@ -6,7 +6,8 @@ import { checkNpmPackages, checkPipPackages } from './check-packages.js';
 import { checkRoutes } from './check-routes.js';
 import { resolveDeploy } from './resolve-deploy.js';
 import { resolveInput, resolveOutput } from './resolve-input.js';
-import { defaults, type ResolvedApi, type ResolvedBentofile } from './resolved-bentofile.js';
+import { resolveArtifact } from './resolve-artifact.js';
+import { defaults, type FindStoreModel, type ResolvedApi, type ResolvedBentofile } from './resolved-bentofile.js';
 
 const serviceNamePattern = /^[a-z0-9_][a-z0-9_.-]*$/;
 
@@ -14,7 +15,7 @@ const serviceNamePattern = /^[a-z0-9_][a-z0-9_.-]*$/;
  * Turns a schema-valid bentofile into the resolved form: defaults filled in, legacy keys mapped (with a
  * warning), paths made absolute and kept inside the project, names and routes unique.
  */
-export function resolveBentofile(loaded: LoadedBentofile & { data: RawBentofile }, bag: DiagnosticBag): ResolvedBentofile {
+export function resolveBentofile(loaded: LoadedBentofile & { data: RawBentofile }, bag: DiagnosticBag, findStoreModel?: FindStoreModel): ResolvedBentofile {
   const raw = loaded.data;
   const at = (path: DocPath, key = false) => loaded.locate(path, { key });
   const inProject = (path: string, docPath: DocPath) => resolveInProject(loaded, path, docPath, bag);
@@ -35,11 +36,7 @@ export function resolveBentofile(loaded: LoadedBentofile & { data: RawBentofile 
     });
   }
 
-  const artifacts = (raw.artifacts ?? []).map((artifact, i) => ({
-    name: artifact.name,
-    path: inProject(artifact.path, ['artifacts', i, 'path']),
-    span: at(['artifacts', i, 'path']),
-  }));
+  const artifacts = (raw.artifacts ?? []).map((artifact, i) => resolveArtifact(artifact, i, { at, inProject, bag, findStoreModel }));
   reportDuplicates(artifacts.map((a, i) => [a.name, ['artifacts', i, 'name']] as const), 'artifact', loaded, bag);
 
   const artifactNames = artifacts.map((a) => a.name);

@@ -30,10 +30,15 @@ export const defaults = {
 
 export interface ResolvedArtifact {
   name: string;
-  /** Absolute path of the ONNX file. */
+  /** Absolute path of the ONNX file (for `model:`, the file in the model store). */
   path: string;
+  /** Set when the artifact came from the model store: the tag resolved to a fixed version. */
+  storeModel?: { name: string; version: string };
   span: SourceSpan;
 }
+
+/** Looks a `model: name[:version]` reference up in the model store; a string is the reason it was not found. */
+export type FindStoreModel = (tag: string) => { path: string; name: string; version: string } | { missing: string; hint: string };
 
 export interface ResolvedHandler {
   /** Absolute path of the TypeScript/JavaScript file. */

@@ -30,7 +30,7 @@ const dtypes: Partial<Record<number, Dtype>> = {
  * Reads a model's inputs and outputs straight from the protobuf: names, dtypes and shapes with the
  * symbolic dims kept by name (onnxruntime's metadata drops them).
  */
-export async function readOnnxSignature(path: string, span: SourceSpan): Promise<OnnxSignature> {
+export async function readOnnxSignature(path: string, span?: SourceSpan): Promise<OnnxSignature> {
   let bytes: Buffer;
   try {
     bytes = await readFile(path);
