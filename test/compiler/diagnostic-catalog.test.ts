@@ -22,6 +22,10 @@ const testedElsewhere: Record<string, string> = {
   model_checksum_mismatch: 'test/store/bento-archive.test.ts',
   image_build_failed: 'test/e2e/containerize.test.ts',
   image_push_failed: 'test/e2e/push.test.ts',
+  hub_not_configured: 'test/e2e/hub-cli.test.ts',
+  hub_unreachable: 'test/e2e/hub-cli.test.ts',
+  hub_error: 'test/e2e/hub-cli.test.ts',
+  hub_digest_mismatch: 'test/e2e/hub-cli.test.ts',
   npm_unresolved: 'test/compiler/dependencies.test.ts',
 };
 

@@ -123,6 +123,7 @@ describe('bentoc hub: push from one store, pull into another, serve', () => {
     const denied = asCi(['models', 'push', 'iris'], { BENTOC_HUB_TOKEN: readToken });
     expect(denied.status).toBe(1);
     expect(denied.stderr).toMatch(/error\[hub_error\]: hub answered 403 forbidden/);
+    expect(denied.stderr).toContain('hub_error');
     const anonymous = runCliWithEnv(['pull', 'nothing'], prod, { BENTOC_HUB_URL: '', BENTOC_HUB_TOKEN: '' });
     expect(anonymous.stderr).toContain('hub_not_configured');
     const dead = runCliWithEnv(['pull', 'nothing'], prod, { BENTOC_HUB_URL: 'http://127.0.0.1:9', BENTOC_HUB_TOKEN: readToken });

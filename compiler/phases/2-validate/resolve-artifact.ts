@@ -21,7 +21,8 @@ export function resolveArtifact(artifact: Artifact, i: number, context: Artifact
     });
     return { name: artifact.name, path: '', span };
   }
-  if (artifact.path !== undefined) return { name: artifact.name, path: inProject(artifact.path, ['artifacts', i, 'path']), span };
+  // Errors about the file (missing, not ONNX) point at the `path:` value.
+  if (artifact.path !== undefined) return { name: artifact.name, path: inProject(artifact.path, ['artifacts', i, 'path']), span: at(['artifacts', i, 'path']) };
 
   const modelSpan = at(['artifacts', i, 'model']);
   const found = findStoreModel?.(artifact.model!) ?? { missing: 'no model store is available here', hint: 'build with `bentoc build`' };
