@@ -20,6 +20,7 @@ import { acceptsMultipart } from './media-type.js';
 import { registerMultipart } from './multipart.js';
 import { registerHealthRoutes } from './health-routes.js';
 import { registerMetrics } from './metrics-routes.js';
+import { createDrainState, KEEP_ALIVE_TIMEOUT_MS, type DrainState } from './drain-state.js';
 
 export interface BuildAppOptions {
   /** Folder holding `openapi.json` and `static/swagger-ui/`: the bento directory. */
@@ -31,6 +32,8 @@ export interface BuildAppOptions {
   metrics?: RuntimeMetrics;
   /** @default CORK when `batch.enabled`, else direct */
   createDispatcher?: CreateDispatcher;
+  /** Set by the shutdown sequence; `app.close()` sets both flags too. @default a fresh state */
+  drainState?: DrainState;
 }
 
 export function buildApp(config: RuntimeConfig, pool: ModelPool, options: BuildAppOptions): FastifyInstance {
@@ -43,8 +46,9 @@ export function buildApp(config: RuntimeConfig, pool: ModelPool, options: BuildA
         // One line per request (onResponse below) instead of fastify's two.
         logController: new LogController({ disableRequestLogging: true }),
         return503OnClosing: false,
+        keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
       })
-    : Fastify({ logger: false, bodyLimit: bodyLimitBytes, return503OnClosing: false })) as unknown as FastifyInstance;
+    : Fastify({ logger: false, bodyLimit: bodyLimitBytes, return503OnClosing: false, keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS })) as unknown as FastifyInstance;
   const metrics = options.metrics ?? createMetrics();
 
   // Bodies of any other media type arrive as Buffers; each API route decides with its adapter whether to 415.
@@ -52,18 +56,18 @@ export function buildApp(config: RuntimeConfig, pool: ModelPool, options: BuildA
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
   installErrorHandling(app, bodyLimitBytes);
 
-  let closing = false;
+  const drain = options.drainState ?? createDrainState();
   app.addHook('preClose', async () => {
-    closing = true;
+    drain.draining = true;
+    drain.refusing = true;
   });
-  app.addHook('onRequest', async (_request, reply) => {
-    if (!closing) return;
-    reply.header('connection', 'close');
-    throw errors.shuttingDown();
+  // Refused after the body is read: a 503 sent while the client still writes its body would end in a reset.
+  app.addHook('preHandler', async () => {
+    if (drain.refusing) throw errors.shuttingDown();
   });
-  // Answers finishing during shutdown tell keep-alive clients to reconnect elsewhere.
+  // Every answer during a drain tells its keep-alive client to reconnect (elsewhere, once /readyz is 503).
   app.addHook('onSend', async (_request, reply) => {
-    if (closing) reply.header('connection', 'close');
+    if (drain.draining) reply.header('connection', 'close');
   });
   if (logger) {
     app.addHook('onResponse', async (request, reply) => {
@@ -77,7 +81,7 @@ export function buildApp(config: RuntimeConfig, pool: ModelPool, options: BuildA
   }
 
   registerMetrics(app, metrics);
-  registerHealthRoutes(app, pool, () => closing);
+  registerHealthRoutes(app, pool, () => drain.draining);
   registerDocsRoutes(app, config, options.bentoDir);
 
   const createAdapters = createAdapterFactory();

@@ -12,7 +12,8 @@ export const USAGE = `Usage: node server.mjs [--port N] [--host H]
   --host H   interface to bind (env HOST; default from bentofile runtime.host)
   --help     show this help
 
-Env LOG_LEVEL sets the log level (default info).`;
+Env LOG_LEVEL sets the log level (default info). Env DRAIN_DELAY_MS (default 0): on SIGTERM, keep serving
+this long with /readyz answering 503, so a load balancer stops sending before new requests are refused.`;
 
 export class UsageError extends Error {}
 
@@ -40,4 +41,11 @@ function parseFlags(argv: readonly string[]): { port?: string; host?: string } {
     flags[name] = value;
   }
   return flags;
+}
+
+/** `DRAIN_DELAY_MS`: how long SIGTERM keeps serving (with /readyz 503) before refusing new requests. */
+export function resolveDrainDelayMs(env: Readonly<Record<string, string | undefined>>): number {
+  const value = env.DRAIN_DELAY_MS ?? '0';
+  if (!/^\d+$/.test(value) || Number(value) > 600_000) throw new UsageError(`invalid DRAIN_DELAY_MS "${value}": expected 0-600000 (ms)`);
+  return Number(value);
 }

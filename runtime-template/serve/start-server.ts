@@ -3,9 +3,11 @@ import type { RuntimeConfig } from '../contract.js';
 import type { HandlerMap } from '../execution/create-api-pipeline.js';
 import { createMetrics } from '../metrics/create-metrics.js';
 import { createLogger } from './create-logger.js';
+import { trackConnections } from './connection-drain.js';
 import { installShutdown } from './install-shutdown.js';
 import { openBento } from './open-bento.js';
-import { resolveListenOptions, USAGE, UsageError } from './listen-options.js';
+import { resolveDrainDelayMs, resolveListenOptions, USAGE, UsageError } from './listen-options.js';
+import { createDrainState, KEEP_ALIVE_TIMEOUT_MS } from '../http/drain-state.js';
 
 export interface StartServerOptions {
   config: RuntimeConfig;
@@ -30,8 +32,10 @@ export async function startServer({ config, handlers, bundleUrl, argv, env }: St
   }
   const logger = createLogger(config, env);
   let listen;
+  let drainDelayMs;
   try {
     listen = resolveListenOptions(argv, env, config.runtime);
+    drainDelayMs = resolveDrainDelayMs(env);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     console.error(`error: ${error.message}\n\n${USAGE}`);
@@ -51,8 +55,14 @@ export async function startServer({ config, handlers, bundleUrl, argv, env }: St
   });
   // Imported only now so the workers boot and load models while fastify's modules evaluate.
   const { buildApp } = await import('../http/build-app.js');
-  const app = buildApp(config, pool, { bentoDir, handlers, logger, metrics });
-  installShutdown({ app, pool, logger, graceMs: config.runtime.requestTimeoutMs + 5_000 });
+  const drainState = createDrainState();
+  const app = buildApp(config, pool, { bentoDir, handlers, logger, metrics, drainState });
+  // An idle connection closes once quiet past the keep-alive time its client was told, plus Node's own 1 s margin.
+  const idleCloseMs = KEEP_ALIVE_TIMEOUT_MS + 1_000;
+  const connections = trackConnections(app.server, idleCloseMs);
+  // The grace covers the delay, the slowest request, and the wait for idle keep-alive connections.
+  const graceMs = drainDelayMs + config.runtime.requestTimeoutMs + idleCloseMs + 5_000;
+  installShutdown({ app, pool, logger, drainState, connections, drainDelayMs, graceMs });
 
   try {
     // Listening before the models load lets /livez answer (and /readyz say 503) during a long load.

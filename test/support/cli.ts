@@ -31,10 +31,10 @@ export interface RunningServer {
 }
 
 /** `bentoc serve <tag> --port 0`, waiting for the server's `ready` log line to learn its port. */
-export async function serveBento(tag: string, options: { home: string }): Promise<RunningServer> {
+export async function serveBento(tag: string, options: { home: string; env?: Record<string, string> }): Promise<RunningServer> {
   const child = spawn(process.execPath, [bin, 'serve', tag, '--port', '0', '--host', '127.0.0.1'], {
     cwd: repoRoot,
-    env: { ...process.env, BENTOML_HOME: options.home, NO_COLOR: '1' },
+    env: { ...process.env, BENTOML_HOME: options.home, NO_COLOR: '1', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
