@@ -65,9 +65,9 @@ export function buildApp(config: RuntimeConfig, pool: ModelPool, options: BuildA
   app.addHook('preHandler', async () => {
     if (drain.refusing) throw errors.shuttingDown();
   });
-  // Every answer during a drain tells its keep-alive client to reconnect (elsewhere, once /readyz is 503).
+  // Every answer from then on tells its keep-alive client to reconnect (elsewhere: this server stops listening).
   app.addHook('onSend', async (_request, reply) => {
-    if (drain.draining) reply.header('connection', 'close');
+    if (drain.refusing) reply.header('connection', 'close');
   });
   if (logger) {
     app.addHook('onResponse', async (request, reply) => {

@@ -1,7 +1,9 @@
 /**
- * What the app does while the process shuts down. `draining`: /readyz says 503 (a load balancer stops
- * sending) and every answer carries `Connection: close` (keep-alive clients reconnect elsewhere). `refusing`:
- * a request that still arrives gets a 503 + Retry-After. Set by the shutdown sequence, read by the hooks.
+ * What the app does while the process shuts down. `draining`: /readyz says 503, so a load balancer stops
+ * sending; requests are still served as usual (during DRAIN_DELAY_MS). `refusing`: every answer carries
+ * `Connection: close`, and a request that still arrives gets a 503 + Retry-After. Keep-alive is left alone
+ * while only draining: closing connections then would make clients reconnect at once, and a connection still
+ * in the accept queue when the server stops listening is reset by the kernel after its request was sent.
  */
 export interface DrainState {
   draining: boolean;

@@ -69,14 +69,43 @@ export function trackConnections(server: Server, idleCloseMs: number): Connectio
 
   return {
     openCount: () => connections.size,
-    drain: () => {
+    drain: async () => {
       draining = true;
-      // net.Server's close only stops listening; http.Server's would also destroy the "idle" connections.
-      NetServer.prototype.close.call(server);
+      await closeListenerWhenQueueEmpty(server);
+      if (connections.size === 0) return;
       const drained = new Promise<void>((resolve) => (resolveDrained = resolve));
-      if (connections.size === 0) return Promise.resolve();
       for (const [socket, state] of connections) closeWhenQuiet(socket, state);
-      return drained;
+      await drained;
     },
   };
+}
+
+/** Longest wait for the accept queue to empty before the listener closes anyway (clients connecting non-stop). */
+const ACCEPT_QUIET_MAX_MS = 1_000;
+
+/**
+ * Stops listening once the kernel's accept queue is empty. A connection still queued there when the listener
+ * closes is reset by the kernel, though its client may already have sent a request: a lost answer. Node
+ * accepts everything queued at each event-loop poll, and a busy loop (parsing a burst of bodies) polls seldom,
+ * so wait until a whole poll passes without a new connection, then close at once (what is accepted meanwhile
+ * is served the drain's 503). net.Server's close only stops listening; http.Server's would also destroy the
+ * connections it deems idle.
+ */
+async function closeListenerWhenQueueEmpty(server: Server): Promise<void> {
+  let accepted = 0;
+  const count = () => (accepted += 1);
+  server.on('connection', count);
+  const giveUpAt = performance.now() + ACCEPT_QUIET_MAX_MS;
+  try {
+    for (;;) {
+      const before = accepted;
+      // Two check phases apart there is always a poll phase in between.
+      await new Promise((resolve) => setImmediate(resolve));
+      await new Promise((resolve) => setImmediate(resolve));
+      if (accepted === before || performance.now() > giveUpAt) break;
+    }
+  } finally {
+    server.off('connection', count);
+  }
+  NetServer.prototype.close.call(server);
 }
