@@ -15,9 +15,10 @@ export function createDrainState(): DrainState {
 }
 
 /**
- * Idle keep-alive time in ms, sent to clients as `Keep-Alive: timeout=5`. Clients that honour the hint (undici,
- * Node's agent, most proxies) drop an idle socket before it, so the server may close a socket idle this long
- * (plus a margin) without racing a request the client is writing: the drain relies on that. It is also how
- * long a drain waits for an idle connection, so it is short (Node's default) rather than fastify's 72 s.
+ * Idle keep-alive time in ms, sent to clients as `Keep-Alive: timeout=10`. Clients that honour the hint (undici
+ * drops an idle socket 2 s before it, Node's agent 1 s) stop using a socket before the server closes it, so the
+ * drain may close a connection quiet this long (+1 s, as Node does) without racing a request being written.
+ * It is also the longest a drain waits for an idle connection: shorter than fastify's 72 s, longer than Node's
+ * 5 s, whose 3 s margin a client's event loop overran on a 2-core machine under CPU hogs ("other side closed").
  */
-export const KEEP_ALIVE_TIMEOUT_MS = 5_000;
+export const KEEP_ALIVE_TIMEOUT_MS = 10_000;

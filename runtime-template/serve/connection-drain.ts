@@ -10,7 +10,9 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { Server as NetServer, type Socket } from 'node:net';
 
 export interface ConnectionDrain {
-  /** Stops accepting connections; resolves once every open connection has closed. */
+  /** Stops accepting connections, once the kernel's accept queue is empty (see below). */
+  stopAccepting(): Promise<void>;
+  /** Resolves once every open connection has closed; call after `stopAccepting`. */
   drain(): Promise<void>;
   /** Connections open now. */
   openCount(): number;
@@ -69,9 +71,9 @@ export function trackConnections(server: Server, idleCloseMs: number): Connectio
 
   return {
     openCount: () => connections.size,
+    stopAccepting: () => closeListenerWhenQueueEmpty(server),
     drain: async () => {
       draining = true;
-      await closeListenerWhenQueueEmpty(server);
       if (connections.size === 0) return;
       const drained = new Promise<void>((resolve) => (resolveDrained = resolve));
       for (const [socket, state] of connections) closeWhenQuiet(socket, state);
@@ -87,9 +89,9 @@ const ACCEPT_QUIET_MAX_MS = 1_000;
  * Stops listening once the kernel's accept queue is empty. A connection still queued there when the listener
  * closes is reset by the kernel, though its client may already have sent a request: a lost answer. Node
  * accepts everything queued at each event-loop poll, and a busy loop (parsing a burst of bodies) polls seldom,
- * so wait until a whole poll passes without a new connection, then close at once (what is accepted meanwhile
- * is served the drain's 503). net.Server's close only stops listening; http.Server's would also destroy the
- * connections it deems idle.
+ * so wait until a whole poll passes without a new connection, then close at once. Call it before answers
+ * carry `Connection: close`: clients reconnecting then would keep the queue full. net.Server's close only
+ * stops listening; http.Server's would also destroy the connections it deems idle.
  */
 async function closeListenerWhenQueueEmpty(server: Server): Promise<void> {
   let accepted = 0;

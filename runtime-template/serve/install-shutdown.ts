@@ -1,8 +1,8 @@
 /**
- * SIGTERM/SIGINT: mark the app draining (/readyz 503, answers carry `Connection: close`), optionally keep serving
- * a short while so a load balancer sees that, then refuse new requests with 503, stop accepting connections,
- * wait for every connection to close without cutting one mid-request (see connection-drain.ts), drain the
- * dispatchers (`app.close()`), release the model sessions, exit 0.
+ * SIGTERM/SIGINT: mark the app draining (/readyz 503), optionally keep serving a short while so a load balancer
+ * sees that, stop accepting connections, then refuse new requests with 503 + `Connection: close`, wait for every
+ * connection to close without cutting one mid-request (see connection-drain.ts), drain the dispatchers
+ * (`app.close()`), release the model sessions, exit 0.
  * Workers are never ended mid-call: onnxruntime aborts the whole process when a thread dies inside `run()`.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -43,7 +43,11 @@ export function installShutdown(options: ShutdownOptions): void {
     guard.unref();
     try {
       if (drainDelayMs > 0) await sleep(drainDelayMs);
+      // Listener first: refusing sends `Connection: close`, and clients reconnecting into a listener about
+      // to close would be reset after sending their request; once it is closed they are refused cleanly.
+      await connections.stopAccepting();
       drainState.refusing = true;
+      logger.info({ connections: connections.openCount() }, 'stopped accepting connections; refusing new requests');
       await connections.drain();
       await app.close();
       await pool.close();

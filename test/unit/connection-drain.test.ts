@@ -52,6 +52,7 @@ describe('trackConnections', () => {
     const socket = await open(port);
     socket.write(REQUEST);
     expect(await readResponse(socket)).toMatch(/connection: keep-alive/i);
+    await connections.stopAccepting();
     closing = true;
     const drained = connections.drain();
     socket.write(REQUEST); // after the server stopped listening, on the connection it had left idle
@@ -68,7 +69,7 @@ describe('trackConnections', () => {
     const connections = trackConnections(server, 60_000);
     const socket = await open(port);
     socket.write('GET / HTTP/1.1\r\n');
-    await new Promise((resolve) => setImmediate(resolve));
+    await connections.stopAccepting();
     closing = true;
     const drained = connections.drain();
     socket.write('Host: test\r\n\r\n');
@@ -81,6 +82,7 @@ describe('trackConnections', () => {
     const connections = trackConnections(server, 50);
     const socket = await open(port);
     const closed = new Promise((resolve) => socket.once('close', resolve));
+    await connections.stopAccepting();
     await connections.drain();
     await closed;
     await expect(open(port)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
