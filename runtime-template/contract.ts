@@ -109,6 +109,12 @@ export interface BatchSpec {
   policy?: 'cork' | 'fixed_timeout';
   /** `fixed_timeout` only: ms a batch waits for more requests after its first one. */
   timeoutMs?: number;
+  /**
+   * For an API that runs a model: each model input's and output's batch axis by tensor name, null where it has
+   * none (read from the signature by the compiler, or set in the bentofile). Batches concatenate and split
+   * along these; inputs without one become part of the batch key.
+   */
+  axes?: Record<string, number | null>;
 }
 
 export interface ApiSpec {

@@ -30,6 +30,8 @@ export const ERROR_STATUS = {
   /** Client went away before the answer; logged, rarely seen by anyone. */
   request_aborted: 499,
   model_failed: 500,
+  /** A batched call's output could not be cut back into its requests (its size along the batch axis is off). */
+  batch_split_failed: 500,
   handler_failed: 500,
   internal_error: 500,
   not_ready: 503,
@@ -116,6 +118,8 @@ export const errors = {
   timeout: (ms: number) => new ApiError('timeout', `no answer within the request timeout of ${ms} ms`, { timeoutMs: ms }),
   modelFailed: (model: string, cause: unknown) =>
     new ApiError('model_failed', `model "${model}" failed to run`, { model }, { cause }),
+  batchSplitFailed: (model: string, output: string, reason: string) =>
+    new ApiError('batch_split_failed', `model "${model}": output "${output}" ${reason}, so it cannot be split among the batch's requests`, { model, output }),
   handlerFailed: (api: string, cause: unknown) =>
     new ApiError('handler_failed', `handler of API "${api}" failed`, { api }, { cause }),
   internal: (cause: unknown) => new ApiError('internal_error', 'internal server error', {}, { cause }),

@@ -54,8 +54,8 @@ export interface Api {
    * TypeScript handler as ./file.ts#exportName.
    */
   handler?: string;
-  input: Input;
-  output: Output;
+  input?: Input;
+  output?: Output;
   /**
    * An example request body for the docs and Swagger UI's "Try it out"; derived from the model signature when left out.
    */
@@ -72,6 +72,9 @@ export interface Api {
    */
   mb_max_latency?: number;
 }
+/**
+ * What a request carries. Default, for an API that runs a model: from its signature (one input → `ndarray`, several → one named array per input).
+ */
 export interface Input {
   /**
    * How the request body is read: ndarray (nested JSON arrays), json, text, image (PNG/JPEG), dataframe (pandas orients or CSV), file (raw bytes to a handler).
@@ -145,6 +148,9 @@ export interface Column {
   name: Name;
   dtype?: Dtype;
 }
+/**
+ * What the answer carries. Default: `json` with every model output by name.
+ */
 export interface Output {
   type: 'json' | 'ndarray' | 'text';
   /**
@@ -170,6 +176,12 @@ export interface Batch {
    * Advanced, `policy: fixed_timeout` only: how long a batch waits for more requests after its first one (ms). Default 5.
    */
   timeout_ms?: number;
+  /**
+   * Advanced: a model tensor's batch axis, by input or output name, where the signature does not say it (default: the axis of the symbolic dimension shared by inputs and outputs, e.g. `batch`; else a leading dynamic one). `null` marks a tensor without one: an input that is then part of the batch key (only requests with equal values share a batch).
+   */
+  axes?: {
+    [k: string]: number | null;
+  };
 }
 export interface Env {
   npm?: {

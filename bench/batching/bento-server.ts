@@ -15,6 +15,8 @@ export interface BentoSpec {
   input: Record<string, unknown>;
   batch: Record<string, unknown>;
   runtime: { workers: number; threads: number };
+  /** The API's output, as a bentofile writes it. @default {type: ndarray} */
+  output?: Record<string, unknown>;
 }
 
 export interface RunningBento {
@@ -37,7 +39,7 @@ export async function buildBento(root: string, spec: BentoSpec): Promise<string>
   const bentofile = {
     service: spec.service,
     artifacts: [{ name: 'model', path: './model.onnx' }],
-    apis: [{ name: 'predict', model: 'model', input: spec.input, output: { type: 'ndarray' }, batch: spec.batch }],
+    apis: [{ name: 'predict', model: 'model', input: spec.input, output: spec.output ?? { type: 'ndarray' }, batch: spec.batch }],
     runtime: spec.runtime,
   };
   writeFileSync(join(project, 'bentofile.yaml'), stringify(bentofile));
@@ -46,9 +48,9 @@ export async function buildBento(root: string, spec: BentoSpec): Promise<string>
 }
 
 /** `node <bento>/server.mjs --port 0`, reading the port from its `ready` log line. */
-export function startBento(bentoDir: string): Promise<RunningBento> {
+export function startBento(bentoDir: string, env: Record<string, string> = {}): Promise<RunningBento> {
   const child: ChildProcess = spawn(process.execPath, [join(bentoDir, 'server.mjs'), '--port', '0', '--host', '127.0.0.1'], {
-    env: { ...process.env, LOG_LEVEL: 'info' },
+    env: { ...process.env, LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));

@@ -28,6 +28,8 @@ export const catalog = {
   handler_build_failed: { severity: 'error', title: 'A handler does not compile' },
   input_signature_mismatch: { severity: 'error', title: 'An API input does not fit its model' },
   labels_mismatch: { severity: 'error', title: 'Labels do not match the model output' },
+  batch_axis_invalid: { severity: 'error', title: '`batch.axes` names a tensor or axis the model does not have' },
+  unbatchable_model: { severity: 'error', title: 'Batching is on, but a model output has no batch axis' },
   npm_unresolved: { severity: 'warning', title: 'A handler import cannot be pinned to an installed version' },
   pip_requirements_missing: { severity: 'error', title: 'A requirements file does not exist' },
   pip_unmapped_import: { severity: 'warning', title: 'A Python import has no known distribution' },

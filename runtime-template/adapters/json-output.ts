@@ -15,7 +15,8 @@ export function createJsonOutput(spec: JsonSpec): OutputAdapter {
     format(result) {
       let labeled: unknown[] | undefined = spec.labels && isTensorRecord(result) ? toLabeledRows(result, spec.labels) : undefined;
       if (labeled && spec.topK) labeled = (labeled as LabeledRow[]).map((row) => toTopK(row, spec.topK!));
-      const body = JSON.stringify(labeled ?? result ?? null, replaceTensors);
+      // Labelled rows are plain JSON already: the replacer, called for every key and value, is only for tensors.
+      const body = labeled ? JSON.stringify(labeled) : JSON.stringify(result ?? null, replaceTensors);
       return { contentType: 'application/json; charset=utf-8', body };
     },
   };

@@ -13,7 +13,7 @@ type NdarraySpec = Extract<InputSpec, { type: 'ndarray' }>;
 const WRAPPER_KEYS = ['instances', 'inputs'] as const;
 
 export function createNdarrayInput(spec: NdarraySpec, context: AdapterContext): InputAdapter {
-  if ('inputs' in spec) return createNamedTensorsInput(spec);
+  if ('inputs' in spec) return createNamedTensorsInput(spec, context);
   // Errors name the model's input when there is one, so they match the API docs.
   const field = context.model?.inputs[0]?.name ?? 'input';
   return {

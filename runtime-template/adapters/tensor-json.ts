@@ -47,12 +47,26 @@ export function replaceTensors(_key: string, value: unknown): unknown {
   return value;
 }
 
-/** The shortest decimal that reads back as the same float32, so 0.97f prints as 0.97, not 0.9700000286102295. */
+/**
+ * The shortest decimal that reads back as the same float32, so 0.97f prints as 0.97, not 0.9700000286102295.
+ * Reading back is monotonic in the digits kept (more digits land closer), so a binary search over 1..9 finds the
+ * fewest in 3–4 tries instead of up to 9 (a visible share of a labelled answer's formatting, profiled).
+ */
 export function toShortestFloat32(value: number): number {
   if (!Number.isFinite(value)) return value;
-  for (let digits = 1; digits < 9; digits++) {
+  if (value === 0) return 0;
+  let low = 1;
+  let high = 9; // 9 significant digits always read back as the same float32
+  let best = value;
+  while (low <= high) {
+    const digits = (low + high) >> 1;
     const candidate = Number(value.toPrecision(digits));
-    if (Math.fround(candidate) === value) return candidate;
+    if (Math.fround(candidate) === value) {
+      best = candidate;
+      high = digits - 1;
+    } else {
+      low = digits + 1;
+    }
   }
-  return value;
+  return best;
 }

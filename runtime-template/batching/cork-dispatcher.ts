@@ -10,7 +10,7 @@
 import { createArrivalRate } from './arrival-rate.js';
 import { createSystemClock, type Clock } from './clock.js';
 import { createCostModel, type CostEstimate, type CostModelOptions } from './cost-model.js';
-import { DispatchError, type Dispatcher, type ExecuteBatch } from './dispatcher.js';
+import { DispatchError, type CancelSignal, type Dispatcher, type ExecuteBatch } from './dispatcher.js';
 import { createDrainLatch } from './drain-latch.js';
 import { createWakeTimer } from './wake-timer.js';
 import { refuseAtSubmit } from './submit-guard.js';
@@ -22,9 +22,9 @@ import {
   computeSustainRows,
   type Forecast,
 } from './release-rule.js';
+import { createBatchRunner } from './batch-runner.js';
+import { collectBatch } from './collect-batch.js';
 import { createRequestQueue, type PendingItem } from './request-queue.js';
-import { runBatch } from './run-batch.js';
-import { scatterResults } from './scatter.js';
 
 export type ReleaseReason = 'full' | 'latency' | 'idle' | 'drain';
 
@@ -75,6 +75,8 @@ export interface CorkDispatcherOptions<TIn, TOut> {
   costModel?: CostModelOptions;
   /** Weight of the newest inter-arrival gap in its running mean. @default 0.125 */
   arrivalSmoothing?: number;
+  /** An item's batch key: only items with equal keys share a batch (collect-batch.ts). @default one key for all */
+  keyOf?: (item: TIn) => string;
 }
 
 interface Flight {
@@ -82,8 +84,8 @@ interface Flight {
   estimatedMs: number;
 }
 
-interface Plan {
-  count: number;
+interface Plan<E> {
+  entries: E[];
   rows: number;
   /** Set when the batch cannot grow: the next queued item would not fit. */
   closedBy?: 'full' | 'latency';
@@ -109,13 +111,14 @@ export function createCorkDispatcher<TIn, TOut>(options: CorkDispatcherOptions<T
   const shedOnForecast = options.shedOnForecast ?? true;
   const cost = createCostModel(options.costModel);
   const arrivals = createArrivalRate({ smoothing: options.arrivalSmoothing });
+  const keyOf = options.keyOf ?? (() => '');
   const queue = createRequestQueue<PendingItem<TIn, TOut>>();
   const flights = new Set<Flight>();
+  const runner = createBatchRunner(execute, clock, () => settleDrainIfIdle());
 
   const drainLatch = createDrainLatch();
   const wake = createWakeTimer(clock, () => pump(), MIN_TIMER_MS);
   let nextShedAt = Number.POSITIVE_INFINITY; // a lower bound on when some queued item turns hopeless
-  let scattering = 0; // batches whose results are still being handed out
   let pumping = false;
   let pumpAgain = false;
 
@@ -174,7 +177,7 @@ export function createCorkDispatcher<TIn, TOut>(options: CorkDispatcherOptions<T
     return refuseAdmission(clock.now(), rows, 0);
   }
 
-  function submit(item: TIn, rows: number, signal?: AbortSignal, receivedAt?: number): Promise<TOut> {
+  function submit(item: TIn, rows: number, signal?: CancelSignal, receivedAt?: number): Promise<TOut> {
     const refusal = refuseAtSubmit(rows, maxBatchSize, drainLatch.draining, signal);
     if (refusal) return Promise.reject(refusal);
     const now = clock.now();
@@ -182,7 +185,7 @@ export function createCorkDispatcher<TIn, TOut>(options: CorkDispatcherOptions<T
     const shed = refuseAdmission(now, rows, now - arrivedAt);
     if (shed) return Promise.reject(shed);
     return new Promise<TOut>((resolve, reject) => {
-      const entry: PendingItem<TIn, TOut> = { item, rows, arrivedAt, resolve, reject, signal, queued: false };
+      const entry: PendingItem<TIn, TOut> = { item, rows, key: keyOf(item), arrivedAt, resolve, reject, signal, queued: false };
       if (signal) {
         entry.onAbort = () => {
           if (!entry.queued) return; // already sent: it is answered, and the caller discards the result
@@ -219,22 +222,17 @@ export function createCorkDispatcher<TIn, TOut>(options: CorkDispatcherOptions<T
     }
   }
 
-  /** The batch that would go out now: FIFO, within maxBatchSize and within the oldest item's deadline. */
-  function planBatch(now: number, head: PendingItem<TIn, TOut>): Plan {
+  /**
+   * The batch that would go out now: the head and the queued items with its batch key, FIFO, within
+   * maxBatchSize and within the oldest item's deadline.
+   */
+  function planBatch(now: number, head: PendingItem<TIn, TOut>): Plan<PendingItem<TIn, TOut>> {
     const deadlineRows = computeRowsWithinDeadline(cost.current(), now - head.arrivedAt, maxLatencyMs, timerSlackMs);
     // The head goes out even when the margin does not fit: it is not hopeless, so it can still make it.
     const cap = Math.max(head.rows, Math.min(maxBatchSize, deadlineRows));
-    let count = 0;
-    let rows = 0;
-    for (const entry of queue) {
-      if (rows + entry.rows > cap) {
-        const wouldFitBatch = rows + entry.rows <= maxBatchSize;
-        return { count, rows, closedBy: wouldFitBatch ? 'latency' : 'full' };
-      }
-      count += 1;
-      rows += entry.rows;
-    }
-    return { count, rows, closedBy: rows >= maxBatchSize ? 'full' : undefined };
+    const { entries, rows, overflow } = collectBatch(queue, head, cap);
+    if (overflow) return { entries, rows, closedBy: rows + overflow.rows <= maxBatchSize ? 'latency' : 'full' };
+    return { entries, rows, closedBy: rows >= maxBatchSize ? 'full' : undefined };
   }
 
   /**
@@ -243,9 +241,9 @@ export function createCorkDispatcher<TIn, TOut>(options: CorkDispatcherOptions<T
    * jitter makes heads older than forecast) each stunted batch leaves older heads, and throughput spirals down.
    * Shedding the stale head instead keeps batches full; it is served late either way or not at all.
    */
-  function isStunted(plan: Plan): boolean {
+  function isStunted(plan: Plan<PendingItem<TIn, TOut>>, head: PendingItem<TIn, TOut>): boolean {
     if (plan.closedBy !== 'latency' || drainLatch.draining) return false;
-    return plan.rows < Math.min(maxBatchSize, queue.rows()) / 2;
+    return plan.rows < Math.min(maxBatchSize, queue.rowsOfKey(head.key)) / 2;
   }
 
   function shedStale(now: number, head: PendingItem<TIn, TOut>): void {
@@ -255,7 +253,7 @@ export function createCorkDispatcher<TIn, TOut>(options: CorkDispatcherOptions<T
   }
 
   /** A release reason, or the time at which to look again. */
-  function decide(now: number, head: PendingItem<TIn, TOut>, plan: Plan): ReleaseReason | number {
+  function decide(now: number, head: PendingItem<TIn, TOut>, plan: Plan<PendingItem<TIn, TOut>>): ReleaseReason | number {
     if (drainLatch.draining) return 'drain';
     if (plan.closedBy) return plan.closedBy;
     const estimatedMs = cost.estimateMs(plan.rows);
@@ -306,7 +304,7 @@ export function createCorkDispatcher<TIn, TOut>(options: CorkDispatcherOptions<T
       const head = queue.peek();
       if (!head) break;
       const plan = planBatch(now, head);
-      if (isStunted(plan)) {
+      if (isStunted(plan, head)) {
         shedStale(now, head);
         continue;
       }
@@ -323,37 +321,25 @@ export function createCorkDispatcher<TIn, TOut>(options: CorkDispatcherOptions<T
 
   /** Drained means every item answered: none queued, none running, none waiting for its slice of a scatter. */
   function settleDrainIfIdle(): void {
-    drainLatch.settleIfIdle(queue.size() === 0 && flights.size === 0 && scattering === 0);
+    drainLatch.settleIfIdle(queue.size() === 0 && runner.idle());
   }
 
 
-  function dispatch(now: number, plan: Plan, reason: ReleaseReason): void {
-    const batch: PendingItem<TIn, TOut>[] = [];
-    for (let i = 0; i < plan.count; i += 1) {
-      const entry = queue.peek()!;
-      leaveQueue(entry);
-      batch.push(entry);
-    }
+  function dispatch(now: number, plan: Plan<PendingItem<TIn, TOut>>, reason: ReleaseReason): void {
+    const batch = plan.entries;
+    for (const entry of batch) leaveQueue(entry);
     const flight: Flight = { startedAt: now, estimatedMs: cost.estimateMs(plan.rows) };
     flights.add(flight);
     const queueWaitMs = now - batch[0]!.arrivedAt;
-    void runBatch(execute, batch.map((entry) => entry.item)).then((outcome) => {
+    runner.run(batch, (ok, actualMs) => {
       flights.delete(flight);
-      const actualMs = clock.now() - flight.startedAt;
-      if (outcome.ok) {
-        scattering += 1;
-        void scatterResults(batch, outcome.results as TOut[], clock.defer).then(() => {
-          scattering -= 1;
-          settleDrainIfIdle();
-        });
+      if (ok) {
         const estimate = cost.record(plan.rows, actualMs);
         nextShedAt = Number.NEGATIVE_INFINITY; // deadlines moved with the estimate: rescan on this pump
         notify(() => hooks.onEstimate?.(estimate));
-      } else {
-        for (const entry of batch) entry.reject(outcome.error);
       }
       const event = { rows: plan.rows, items: batch.length, reason, queueWaitMs, estimatedMs: flight.estimatedMs };
-      notify(() => hooks.onBatch?.({ ...event, actualMs, ok: outcome.ok }));
+      notify(() => hooks.onBatch?.({ ...event, actualMs, ok }));
       pump();
     });
   }

@@ -13,7 +13,7 @@ export interface Dispatcher<TIn, TOut> {
    * (the dispatcher's clock, ms) is when the request reached the server; a latency bound counts from it,
    * so time spent reading and parsing the body is not forgotten. Defaults to now.
    */
-  submit(item: TIn, rows: number, signal?: AbortSignal, receivedAt?: number): Promise<TOut>;
+  submit(item: TIn, rows: number, signal?: CancelSignal, receivedAt?: number): Promise<TOut>;
   /**
    * The refusal an item of `rows` rows would get if submitted now, so a route can answer an overloaded
    * moment before reading and parsing a body it would throw away. A refusal returned here is counted as
@@ -22,6 +22,17 @@ export interface Dispatcher<TIn, TOut> {
   refuseEarly?(rows: number): DispatchError | undefined;
   /** Stops taking new items and resolves once every queued and in-flight item is answered. */
   drain(): Promise<void>;
+}
+
+/**
+ * What a dispatcher needs of a cancellation signal (the client went away, or its time ran out): an `AbortSignal`
+ * is one, and so is the route's lighter one (http/request-cancel.ts), made per request where an AbortController
+ * was a visible share of a tiny model's request (profiled).
+ */
+export interface CancelSignal {
+  readonly aborted: boolean;
+  addEventListener(type: 'abort', listener: () => void, options?: { once?: boolean }): void;
+  removeEventListener(type: 'abort', listener: () => void): void;
 }
 
 /** Runs one outbound batch: one result per item, same order. */

@@ -7,13 +7,13 @@
  * `max_enqueued_batches`), past which new items are shed.
  */
 import { createSystemClock, type Clock } from './clock.js';
-import { DispatchError, type Dispatcher, type ExecuteBatch } from './dispatcher.js';
+import { DispatchError, type CancelSignal, type Dispatcher, type ExecuteBatch } from './dispatcher.js';
 import { createDrainLatch } from './drain-latch.js';
 import { createWakeTimer } from './wake-timer.js';
-import { scatterResults } from './scatter.js';
+import { createBatchRunner } from './batch-runner.js';
+import { collectBatch } from './collect-batch.js';
 import { refuseAtSubmit } from './submit-guard.js';
 import { createRequestQueue, type PendingItem } from './request-queue.js';
-import { runBatch } from './run-batch.js';
 
 export type FixedReleaseReason = 'full' | 'timeout' | 'drain';
 
@@ -45,6 +45,8 @@ export interface FixedTimeoutDispatcherOptions<TIn, TOut> {
   /** @default the system clock */
   clock?: Clock;
   hooks?: FixedTimeoutHooks;
+  /** An item's batch key: only items with equal keys share a batch (collect-batch.ts). @default one key for all */
+  keyOf?: (item: TIn) => string;
 }
 
 export function createFixedTimeoutDispatcher<TIn, TOut>(
@@ -57,9 +59,9 @@ export function createFixedTimeoutDispatcher<TIn, TOut>(
   if (!(timeoutMs >= 0)) throw new RangeError(`timeoutMs must be ≥ 0, got ${timeoutMs}`);
   const maxQueuedRows = (options.maxEnqueuedBatches ?? 10) * maxBatchSize;
   const clock = options.clock ?? createSystemClock();
+  const keyOf = options.keyOf ?? (() => '');
   const queue = createRequestQueue<PendingItem<TIn, TOut>>();
-  let inFlight = 0;
-  let scattering = 0; // batches whose results are still being handed out
+  const runner = createBatchRunner(execute, clock, () => pump());
   const drainLatch = createDrainLatch();
   const wake = createWakeTimer(clock, () => pump(), 0);
 
@@ -71,25 +73,19 @@ export function createFixedTimeoutDispatcher<TIn, TOut>(
     }
   };
 
-  /** Items and rows of the head batch: FIFO, up to the first item that does not fit. */
-  function planBatch(): { count: number; rows: number; full: boolean } {
-    let count = 0;
-    let rows = 0;
-    for (const entry of queue) {
-      if (rows + entry.rows > maxBatchSize) return { count, rows, full: true };
-      count += 1;
-      rows += entry.rows;
-    }
-    return { count, rows, full: rows >= maxBatchSize };
+  /** The head batch: the head and the items with its batch key, FIFO, up to the first one that does not fit. */
+  function planBatch(head: PendingItem<TIn, TOut>): { entries: PendingItem<TIn, TOut>[]; rows: number; full: boolean } {
+    const { entries, rows, overflow } = collectBatch(queue, head, maxBatchSize);
+    return { entries, rows, full: overflow !== undefined || rows >= maxBatchSize };
   }
 
   function pump(): void {
     const now = clock.now();
     let wakeAt = Number.POSITIVE_INFINITY;
-    while (inFlight < concurrency) {
+    while (runner.running() < concurrency) {
       const head = queue.peek();
       if (!head) break;
-      const plan = planBatch();
+      const plan = planBatch(head);
       const reason: FixedReleaseReason | undefined = drainLatch.draining
         ? 'drain'
         : plan.full
@@ -101,38 +97,26 @@ export function createFixedTimeoutDispatcher<TIn, TOut>(
         wakeAt = head.arrivedAt + timeoutMs;
         break;
       }
-      dispatch(now, plan.count, plan.rows, reason);
+      dispatch(now, plan.entries, plan.rows, reason);
     }
     wake.wakeAt(now, wakeAt);
-    drainLatch.settleIfIdle(inFlight === 0 && queue.size() === 0 && scattering === 0);
+    drainLatch.settleIfIdle(queue.size() === 0 && runner.idle());
   }
 
 
-  function dispatch(now: number, count: number, rows: number, reason: FixedReleaseReason): void {
-    const batch: PendingItem<TIn, TOut>[] = [];
-    for (let i = 0; i < count; i += 1) {
-      const entry = queue.shift()!;
+  function dispatch(now: number, batch: PendingItem<TIn, TOut>[], rows: number, reason: FixedReleaseReason): void {
+    for (const entry of batch) {
+      queue.remove(entry);
       if (entry.onAbort) entry.signal?.removeEventListener('abort', entry.onAbort);
-      batch.push(entry);
     }
-    inFlight += 1;
     const queueWaitMs = now - batch[0]!.arrivedAt;
-    void runBatch(execute, batch.map((entry) => entry.item)).then((outcome) => {
-      inFlight -= 1;
-      if (outcome.ok) {
-        scattering += 1;
-        void scatterResults(batch, outcome.results as TOut[], clock.defer).then(() => {
-          scattering -= 1;
-          pump();
-        });
-      } else for (const entry of batch) entry.reject(outcome.error);
-      const actualMs = clock.now() - now;
-      notify(() => hooks.onBatch?.({ rows, items: batch.length, reason, queueWaitMs, actualMs, ok: outcome.ok }));
+    runner.run(batch, (ok, actualMs) => {
+      notify(() => hooks.onBatch?.({ rows, items: batch.length, reason, queueWaitMs, actualMs, ok }));
       pump();
     });
   }
 
-  function submit(item: TIn, rows: number, signal?: AbortSignal): Promise<TOut> {
+  function submit(item: TIn, rows: number, signal?: CancelSignal): Promise<TOut> {
     const refusal = refuseAtSubmit(rows, maxBatchSize, drainLatch.draining, signal);
     if (refusal) return Promise.reject(refusal);
     if (queue.rows() + rows > maxQueuedRows) {
@@ -140,7 +124,7 @@ export function createFixedTimeoutDispatcher<TIn, TOut>(
       return Promise.reject(new DispatchError('shed', 'the batch queue is full', 1));
     }
     return new Promise<TOut>((resolve, reject) => {
-      const entry: PendingItem<TIn, TOut> = { item, rows, arrivedAt: clock.now(), resolve, reject, signal, queued: false };
+      const entry: PendingItem<TIn, TOut> = { item, rows, key: keyOf(item), arrivedAt: clock.now(), resolve, reject, signal, queued: false };
       if (signal) {
         entry.onAbort = () => {
           if (!entry.queued) return; // already sent: answered normally, the caller drops the result

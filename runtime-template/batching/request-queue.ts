@@ -1,9 +1,13 @@
 /**
  * The dispatcher's FIFO: O(1) push and shift, O(1) removal from the middle (an aborted or shed item is
- * only marked and skipped later), and a live count of queued rows.
+ * only marked and skipped later), and live counts of queued rows, in all and per batch key.
  */
+import type { CancelSignal } from './dispatcher.js';
+
 export interface QueueEntry {
   rows: number;
+  /** Batch key: only entries with equal keys may share a batch ('' when all can). */
+  key: string;
   /** True while the entry is in a queue; cleared when it leaves, however it leaves. */
   queued: boolean;
 }
@@ -15,7 +19,7 @@ export interface PendingItem<TIn, TOut> extends QueueEntry {
   arrivedAt: number;
   resolve(value: TOut): void;
   reject(reason: unknown): void;
-  signal?: AbortSignal;
+  signal?: CancelSignal;
   onAbort?: () => void;
 }
 
@@ -29,6 +33,8 @@ export interface RequestQueue<E extends QueueEntry> extends Iterable<E> {
   size(): number;
   /** Rows of the entries still queued. */
   rows(): number;
+  /** Rows of the entries still queued with this batch key. */
+  rowsOfKey(key: string): number;
 }
 
 export function createRequestQueue<E extends QueueEntry>(): RequestQueue<E> {
@@ -36,6 +42,13 @@ export function createRequestQueue<E extends QueueEntry>(): RequestQueue<E> {
   let head = 0;
   let size = 0;
   let rows = 0;
+  const rowsByKey = new Map<string, number>();
+  const count = (entry: E, sign: 1 | -1): void => {
+    rows += sign * entry.rows;
+    const left = (rowsByKey.get(entry.key) ?? 0) + sign * entry.rows;
+    if (left === 0 && sign < 0) rowsByKey.delete(entry.key);
+    else rowsByKey.set(entry.key, left);
+  };
 
   const skipRemoved = (): void => {
     while (head < slots.length && !slots[head]?.queued) head += 1;
@@ -51,7 +64,7 @@ export function createRequestQueue<E extends QueueEntry>(): RequestQueue<E> {
       entry.queued = true;
       slots.push(entry);
       size += 1;
-      rows += entry.rows;
+      count(entry, 1);
     },
     peek() {
       skipRemoved();
@@ -65,17 +78,18 @@ export function createRequestQueue<E extends QueueEntry>(): RequestQueue<E> {
       head += 1;
       entry.queued = false;
       size -= 1;
-      rows -= entry.rows;
+      count(entry, -1);
       return entry;
     },
     remove(entry) {
       if (!entry.queued) return;
       entry.queued = false;
       size -= 1;
-      rows -= entry.rows;
+      count(entry, -1);
     },
     size: () => size,
     rows: () => rows,
+    rowsOfKey: (key) => rowsByKey.get(key) ?? 0,
     *[Symbol.iterator]() {
       for (let i = head; i < slots.length; i += 1) {
         const entry = slots[i];

@@ -14,7 +14,8 @@ export interface ApiDispatcherOptions<TIn> {
   /** Outbound calls at once: the number of model workers (the outbound semaphore). */
   concurrency: number;
   observer: BatchObserver;
-  rowsOf: (item: TIn) => number;
+  /** The item's batch key (model APIs); items with different keys never share a batch. */
+  keyOf?: (item: TIn) => string;
 }
 
 export type CreateDispatcher = <TIn, TOut>(
@@ -23,13 +24,14 @@ export type CreateDispatcher = <TIn, TOut>(
   options: ApiDispatcherOptions<TIn>,
 ) => Dispatcher<TIn, TOut>;
 
-export const createApiDispatcher: CreateDispatcher = (api, execute, { concurrency, observer, rowsOf }) => {
+export const createApiDispatcher: CreateDispatcher = (api, execute, { concurrency, observer, keyOf }) => {
   if (api.batch.enabled && api.batch.policy === 'fixed_timeout') {
     return createFixedTimeoutDispatcher({
       execute,
       concurrency,
       maxBatchSize: api.batch.maxBatchSize,
       timeoutMs: api.batch.timeoutMs ?? 5,
+      keyOf,
       hooks: {
         onBatch(event) {
           observer.observeBatch(event.rows, event.reason);
@@ -46,6 +48,7 @@ export const createApiDispatcher: CreateDispatcher = (api, execute, { concurrenc
       concurrency,
       maxBatchSize: api.batch.maxBatchSize,
       maxLatencyMs: api.batch.maxLatencyMs,
+      keyOf,
       hooks: {
         onBatch(event) {
           lastRows = event.rows;
@@ -58,11 +61,5 @@ export const createApiDispatcher: CreateDispatcher = (api, execute, { concurrenc
       },
     });
   }
-  return createDirectDispatcher({
-    concurrency,
-    execute: (items) => {
-      observer.observeBatch(items.reduce((sum, item) => sum + rowsOf(item), 0), 'direct');
-      return execute(items);
-    },
-  });
+  return createDirectDispatcher({ concurrency, execute, onBatch: (rows) => observer.observeBatch(rows, 'direct') });
 };

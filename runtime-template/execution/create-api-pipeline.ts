@@ -2,7 +2,7 @@
  * Everything between an API's parsed body and its formatted answer: adapters, the binding to a handler or a
  * model, the execute function and the dispatcher. The HTTP layer only moves bytes in and out of this.
  */
-import type { ApiSpec, HandlerContext, RuntimeConfig } from '../contract.js';
+import type { ApiSpec, HandlerContext, RuntimeConfig, TensorValue } from '../contract.js';
 import type { ApiAdapters } from '../adapters/create-adapters.js';
 import type { AdapterContext, ParsedInput } from '../adapters/types.js';
 import type { Dispatcher } from '../batching/dispatcher.js';
@@ -13,6 +13,7 @@ import type { CreateDispatcher } from './create-api-dispatcher.js';
 import { createHandlerExecute, type Handler } from './handler-execute.js';
 import { createModelExecute } from './model-execute.js';
 import { createFeedBinder, type ModelItem } from './model-feeds.js';
+import { batchAxesOf } from '../tensors/batch-axes.js';
 import type { Outcome } from './outcome.js';
 
 export type HandlerMap = Record<string, Handler>;
@@ -21,6 +22,11 @@ export interface ApiPipeline extends ApiAdapters {
   api: ApiSpec;
   /** Turns a parsed body into the dispatcher's item; may throw a 400 (json bodies feeding a model). */
   toItem(parsed: ParsedInput): { item: unknown; rows: number };
+  /**
+   * Model APIs only: tensors the server decoded itself (e.g. the inference protocol's) → the dispatcher's item,
+   * checked exactly as the API's own route checks its input; throws a 400 naming the tensor by `field(name)`.
+   */
+  bindTensors?(tensors: Record<string, TensorValue>, field: (name: string) => string): { item: unknown; rows: number };
   dispatcher: Dispatcher<unknown, Outcome>;
 }
 
@@ -48,36 +54,25 @@ export function createApiPipeline(api: ApiSpec, deps: PipelineDeps): ApiPipeline
     const handler = deps.handlers[api.handler];
     if (typeof handler !== 'function') throw new Error(`API "${api.name}": handler "${api.handler}" is not in the bundle`);
     const execute = createHandlerExecute(api, handler, createHandlerContext(api, deps));
-    const rowsByItem = new WeakMap<object, number>();
     const dispatcher = deps.createDispatcher<unknown, Outcome>(api, execute, {
       concurrency: api.batch.enabled ? workers : HANDLER_CONCURRENCY,
       observer,
-      rowsOf: (item) => (item !== null && typeof item === 'object' ? rowsByItem.get(item) ?? 1 : 1),
     });
-    return {
-      api,
-      ...adapters,
-      toItem: (parsed) => {
-        if (parsed.value !== null && typeof parsed.value === 'object') rowsByItem.set(parsed.value, parsed.rows);
-        return { item: parsed.value, rows: parsed.rows };
-      },
-      dispatcher,
-    };
+    return { api, ...adapters, toItem: (parsed) => ({ item: parsed.value, rows: parsed.rows }), dispatcher };
   }
   if (!model) throw new Error(`API "${api.name}" has neither a model nor a handler`);
-  const bind = createFeedBinder(api, model);
-  const dispatcher = deps.createDispatcher<ModelItem, Outcome>(api, createModelExecute(pool, model.name), {
+  const binder = createFeedBinder(api, model);
+  const dispatcher = deps.createDispatcher<ModelItem, Outcome>(api, createModelExecute(pool, model, batchAxesOf(api, model)), {
     concurrency: workers,
     observer,
-    rowsOf: (item) => item.rows,
+    keyOf: (item) => item.key,
   });
+  const asItem = (bound: ModelItem) => ({ item: bound, rows: bound.rows });
   return {
     api,
     ...adapters,
-    toItem: (parsed) => {
-      const item = bind(parsed);
-      return { item, rows: item.rows };
-    },
+    toItem: (parsed) => asItem(binder.bindParsed(parsed)),
+    bindTensors: (tensors, field) => asItem(binder.bindTensors(tensors, field)),
     dispatcher: dispatcher as Dispatcher<unknown, Outcome>,
   };
 }

@@ -1,10 +1,11 @@
 /** `POST <route>` per API: media type → parse → dispatcher → format. */
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { errors, type ApiError } from '../errors.js';
+import { errors } from '../errors.js';
 import type { ApiPipeline } from '../execution/create-api-pipeline.js';
 import type { Outcome } from '../execution/outcome.js';
 import type { ModelPool } from '../model/create-model-pool.js';
 import { isAcceptedMediaType, toMediaType } from './media-type.js';
+import { RequestCancel } from './request-cancel.js';
 
 export interface ApiRouteOptions {
   pool: ModelPool;
@@ -38,7 +39,7 @@ export function registerApiRoute(app: FastifyInstance, pipeline: ApiPipeline, op
       request.body = undefined;
       // reply.elapsedTime runs from the request's arrival; latency bounds count from there, not from now.
       const receivedAt = performance.now() - reply.elapsedTime;
-      const submit: Submit = (signal) => dispatcher.submit(item, rows, signal, receivedAt);
+      const submit: Submit = (cancel) => dispatcher.submit(item, rows, cancel, receivedAt);
       const outcome = await submitWithTimeout(submit, reply, options.requestTimeoutMs);
       if (!outcome.ok) throw outcome.error;
       const formatted = output.format(outcome.value);
@@ -47,30 +48,39 @@ export function registerApiRoute(app: FastifyInstance, pipeline: ApiPipeline, op
   });
 }
 
-type Submit = (signal: AbortSignal) => Promise<Outcome>;
+type Submit = (cancel: RequestCancel) => Promise<Outcome>;
 
 /**
- * Aborts the item when the client disconnects or the timeout passes, so a dispatcher can drop it from its queue
- * instead of spending a model call on an answer nobody reads.
+ * Cancels the item when the client disconnects or the timeout passes, so a dispatcher can drop it from its queue
+ * instead of spending a model call on an answer nobody reads. One promise, one timer, one listener per request.
  */
-async function submitWithTimeout(submit: Submit, reply: FastifyReply, timeoutMs: number): Promise<Outcome> {
-  const controller = new AbortController();
-  const onClose = () => {
-    if (!reply.raw.writableFinished) controller.abort();
+function submitWithTimeout(submit: Submit, reply: FastifyReply, timeoutMs: number): Promise<Outcome> {
+  const cancel = new RequestCancel();
+  const response = reply.raw;
+  const onClose = (): void => {
+    if (!response.writableFinished) cancel.abort();
   };
-  reply.raw.once('close', onClose);
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      const error: ApiError = errors.timeout(timeoutMs);
-      controller.abort(error);
-      reject(error);
+  response.once('close', onClose);
+  return new Promise<Outcome>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      cancel.abort();
+      reject(errors.timeout(timeoutMs));
     }, timeoutMs);
+    const settle = (): void => {
+      clearTimeout(timer);
+      response.off('close', onClose);
+    };
+    const fail = (error: unknown): void => {
+      settle();
+      reject(error);
+    };
+    try {
+      submit(cancel).then((outcome) => {
+        settle();
+        resolve(outcome);
+      }, fail);
+    } catch (error) {
+      fail(error);
+    }
   });
-  try {
-    return await Promise.race([submit(controller.signal), timedOut]);
-  } finally {
-    clearTimeout(timer);
-    reply.raw.off('close', onClose);
-  }
 }

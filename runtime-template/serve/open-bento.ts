@@ -13,7 +13,7 @@ export interface OpenedBento {
 export function openBento(
   config: RuntimeConfig,
   bundleUrl: URL,
-  hooks: Pick<ModelPoolOptions, 'onWarning' | 'onWorkerReady' | 'onExecuted'>,
+  hooks: Pick<ModelPoolOptions, 'onWarning' | 'onWorkerReady' | 'onExecuted' | 'inline' | 'onInline'>,
 ): OpenedBento {
   const bentoDir = dirname(fileURLToPath(bundleUrl));
   const pool = createModelPool({

@@ -52,6 +52,10 @@ export async function startServer({ config, handlers, bundleUrl, argv, env }: St
     onWarning: (message) => logger.warn(message),
     onWorkerReady: (info) => logger.info(info, 'model worker ready'),
     onExecuted: (model, execMs) => metrics.modelExecution.observe({ model }, execMs / 1000),
+    // BENTO_INLINE=never keeps every model in the workers (comparisons), =always puts every one here (tests).
+    inline: env.BENTO_INLINE === 'never' || env.BENTO_INLINE === 'always' ? env.BENTO_INLINE : 'auto',
+    onInline: (model, oneRowMs) =>
+      logger.info({ model, oneRowMs: Math.round(oneRowMs * 1000) / 1000 }, 'model runs on the main thread: a call costs less than a hop to a worker'),
   });
   // Imported only now so the workers boot and load models while fastify's modules evaluate.
   const { buildApp } = await import('../http/build-app.js');

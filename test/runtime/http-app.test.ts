@@ -13,8 +13,9 @@ afterEach(async () => {
   await Promise.all(apps.splice(0).map((app) => app.close()));
 });
 
-function createApp(apis: ApiSpec[], pool: ModelPool = createFakePool(), handlers = {}, requestTimeoutMs = 10_000): FastifyInstance {
+function createApp(apis: ApiSpec[], pool: ModelPool = createFakePool(), handlers = {}, requestTimeoutMs = 10_000, model = IRIS_MODEL): FastifyInstance {
   const config = createIrisConfig({ apis });
+  config.models = [model];
   config.runtime.requestTimeoutMs = requestTimeoutMs;
   const app = buildApp(config, pool, { bentoDir: '/nonexistent', handlers, metrics: createMetrics({ defaultMetrics: false }) });
   apps.push(app);
@@ -51,7 +52,8 @@ describe('ndarray input errors name the field, the expectation and what was sent
 
   it('packs int64 as BigInt64Array and bool as Uint8Array for the model', async () => {
     const pool = createFakePool({ run: (_model, feeds) => feeds });
-    const app = createApp([ndarrayApi('int64', [-1, 2])], pool);
+    const int64Model = { ...IRIS_MODEL, inputs: [{ name: 'input', dtype: 'int64' as const, shape: ['batch', 2] }] };
+    const app = createApp([ndarrayApi('int64', [-1, 2])], pool, {}, 10_000, int64Model);
     const response = await post(app, '[[1, 2], [3, -4]]');
     expect(response.status).toBe(200);
     expect(pool.calls[0]!.input!.data).toEqual(BigInt64Array.from([1n, 2n, 3n, -4n]));
@@ -94,7 +96,20 @@ describe('json input', () => {
     expect((await post(app, '{"input": [[1, 2, 3, 4]]}')).body).toEqual({ input: [[1, 2, 3, 4]] });
     const missing = await post(app, '{"inputs": [[1, 2, 3, 4]]}');
     expect(missing.status).toBe(400);
-    expect(missing.body.error.message).toBe('input: expected a nested array for model input "input", got nothing');
+    expect(missing.body.error.message).toBe('input: expected a value for model input "input" (float32 [batch, 4]), got nothing');
+    const unknown = await post(app, '{"input": [[1, 2, 3, 4]], "extra": 1}');
+    expect(unknown.body.error.message).toBe('extra: expected one of the model inputs input, got an unknown input');
+  });
+
+  it('never takes a client-made tensor object as a tensor: its dims could claim rows that are not there', async () => {
+    const api = createIrisApi({ input: { type: 'json' }, output: { type: 'ndarray' } });
+    const pool = createFakePool({ run: (_model, feeds) => feeds });
+    const app = createApp([api], pool);
+    const crafted = await post(app, '{"input": {"dtype": "float32", "dims": [2, 4], "data": [0, 0, 0, 0]}}');
+    expect(crafted.status).toBe(400);
+    expect(crafted.body.error.code).toBe('shape_mismatch');
+    expect(crafted.body.error.message).toBe('input: expected shape [batch, 4] (rank 2), got an object');
+    expect(pool.calls).toHaveLength(0);
   });
 });
 

@@ -113,11 +113,11 @@ describe('ndarray input of a multi-input model', () => {
   });
 
   it.each([
-    ['missing input', { inputs: { features: [[1, 2, 3]] } }, 'invalid_input', 'inputs.counts: expected a nested array for model input "counts" (int64), got nothing'],
+    ['missing input', { inputs: { features: [[1, 2, 3]] } }, 'invalid_input', 'inputs.counts: expected a value for model input "counts" (int64 [batch, 2]), got nothing'],
     ['unknown input', { inputs: { features: [[1, 2, 3]], counts: [[1, 2]], mask: [[1]] } }, 'invalid_input', 'inputs.mask'],
     ['wrong dtype', { inputs: { features: [[1, 2, 3]], counts: [[1, 2.5]] } }, 'dtype_mismatch', 'inputs.counts[0][1]: expected an integer (int64), got number 2.5'],
     ['wrong shape', { inputs: { features: [[1, 2]], counts: [[1, 2]] } }, 'shape_mismatch', 'inputs.features: expected shape [batch, 3], got [1, 2]'],
-    ['rows disagree', { inputs: { features: [[1, 2, 3], [1, 2, 3]], counts: [[1, 2]] } }, 'shape_mismatch', 'inputs.counts: expected shape 2 rows like inputs.features, got 1 rows'],
+    ['rows disagree', { inputs: { features: [[1, 2, 3], [1, 2, 3]], counts: [[1, 2]] } }, 'shape_mismatch', 'inputs.counts: expected shape 2 rows along axis 0 (the batch axis), like inputs.features, got 1'],
     ['instance missing an input', { instances: [{ features: [1, 2, 3] }] }, 'invalid_input', 'instances[0].counts'],
     ['a bare array', [[1, 2, 3]], 'invalid_input', 'body: expected {"inputs": {"features": [...], "counts": [...]}}'],
   ])('refuses %s with 400 naming the input', async (_name, payload, code, message) => {

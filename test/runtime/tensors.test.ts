@@ -1,36 +1,12 @@
-/** Pure pieces of the runtime: batching tensors, label rows, float formatting, listen options. */
+/** Pure pieces of the runtime: label rows, float formatting, listen options. */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { TensorValue } from '../../runtime-template/contract.js';
 import { toLabeledRows } from '../../runtime-template/adapters/label-rows.js';
 import { toNestedArray, toShortestFloat32 } from '../../runtime-template/adapters/tensor-json.js';
-import { concatRows, splitRows } from '../../runtime-template/model/batch-tensors.js';
 import { resolveListenOptions } from '../../runtime-template/serve/listen-options.js';
 
 const f32 = (rows: number, values: number[]): TensorValue => ({ dtype: 'float32', dims: [rows, values.length / rows], data: Float32Array.from(values) });
-
-describe('concatRows / splitRows', () => {
-  it('joins items along dim 0 and cuts outputs back by row counts', () => {
-    const joined = concatRows([f32(1, [1, 2]), f32(2, [3, 4, 5, 6])]);
-    expect(joined.dims).toEqual([3, 2]);
-    expect(Array.from(joined.data as Float32Array)).toEqual([1, 2, 3, 4, 5, 6]);
-    const [a, b] = splitRows(joined, [1, 2]);
-    expect(toNestedArray(a!)).toEqual([[1, 2]]);
-    expect(toNestedArray(b!)).toEqual([[3, 4], [5, 6]]);
-    // Pieces own their buffers, so each can be transferred on its own.
-    expect((a!.data as Float32Array).buffer).not.toBe((b!.data as Float32Array).buffer);
-  });
-
-  it('passes a single item through untouched and refuses mismatched trailing dims', () => {
-    const only = f32(1, [1, 2]);
-    expect(concatRows([only])).toBe(only);
-    expect(() => concatRows([f32(1, [1, 2]), f32(1, [1, 2, 3])])).toThrow('cannot batch');
-  });
-
-  it('gives every item the whole of an output that has no batch dimension', () => {
-    const scalar: TensorValue = { dtype: 'float32', dims: [], data: Float32Array.of(7) };
-    expect(splitRows(scalar, [1, 2])).toEqual([scalar, scalar]);
-  });
-});
 
 describe('toLabeledRows', () => {
   const labels = ['cat', 'dog'];
@@ -57,6 +33,22 @@ describe('toShortestFloat32', () => {
       expect(String(short).length).toBeLessThanOrEqual(String(f).length);
     }
     expect(toShortestFloat32(Math.fround(0.97))).toBe(0.97);
+  });
+
+  it('finds the shortest decimal that reads back, for any float32 (against trying every length in turn)', () => {
+    const linear = (value: number): number => {
+      for (let digits = 1; digits <= 9; digits++) {
+        const candidate = Number(value.toPrecision(digits));
+        if (Math.fround(candidate) === value) return candidate;
+      }
+      return value;
+    };
+    fc.assert(
+      fc.property(fc.float({ noNaN: true, noDefaultInfinity: true }), (value) => {
+        expect(toShortestFloat32(value)).toBe(linear(value));
+      }),
+      { numRuns: 20_000 },
+    );
   });
 });
 

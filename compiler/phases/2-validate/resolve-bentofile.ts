@@ -105,7 +105,7 @@ function resolveApi(api: Api, i: number, loaded: LoadedBentofile, bag: Diagnosti
     });
   }
 
-  if (api.output.top_k !== undefined && !api.output.labels) {
+  if (api.output?.top_k !== undefined && !api.output?.labels) {
     bag.add('invalid_value', `API \`${api.name}\` sets \`top_k\` without \`labels\``, {
       span: at(['output', 'top_k'], true),
       hint: 'top_k ranks labelled classes: add `labels: [...]`, one per class',
@@ -129,12 +129,15 @@ function resolveApi(api: Api, i: number, loaded: LoadedBentofile, bag: Diagnosti
     description: api.description,
     model: api.model,
     handler,
-    input: resolveInput(api.name, api.input, (key) => at(['input', key], true), bag),
-    output: resolveOutput(api.output),
+    // Left out, the input is derived from the model's signature in 3-analyze; the output defaults to json.
+    input: api.input && resolveInput(api.name, api.input, (key) => at(['input', key], true), bag),
+    output: api.output ? resolveOutput(api.output) : { type: 'json' },
     batch: resolveBatch(api, i, loaded, bag),
+    ...(api.batch?.axes ? { batchAxes: api.batch.axes } : {}),
     example: api.example,
     span: at([]),
     locate: (key) => at([key], true),
+    locateValue: (path) => at(path),
   };
 }
 

@@ -79,14 +79,19 @@ export interface ResolvedApi {
   description?: string;
   model?: string;
   handler?: ResolvedHandler;
-  input: ResolvedInput;
+  /** Undefined when the bentofile leaves it out: 3-analyze derives it from the model's signature. */
+  input?: ResolvedInput;
   output: OutputSpec;
   batch: BatchSpec;
+  /** `batch.axes` as written: batch axes by tensor name that override what the signature says. */
+  batchAxes?: Record<string, number | null>;
   /** Request body shown in the docs; derived from the signature when absent. */
   example?: unknown;
   span: SourceSpan;
   /** Locates a key of this API in the bentofile, for later phases' diagnostics. */
   locate(key: string): SourceSpan;
+  /** Locates a value inside this API (e.g. `['batch', 'axes', 'h']`), for diagnostics about that value. */
+  locateValue(path: (string | number)[]): SourceSpan;
 }
 
 export interface ResolvedDocker {

@@ -1,6 +1,7 @@
 import type { ApiSpec, ModelSpec } from '../../../runtime-template/contract.js';
 import type { DiagnosticBag } from '../../diagnostics/index.js';
 import type { ResolvedApi } from '../2-validate/index.js';
+import { resolveBatchAxes } from './batch-axes.js';
 import { bindInput } from './bind-input.js';
 import { exampleFor } from './example-for.js';
 
@@ -13,6 +14,14 @@ export function bindApi(api: ResolvedApi, models: Map<string, ModelSpec>, bag: D
   const input = bindInput(api, model, bag);
   if (model && api.output.type === 'json' && api.output.labels) checkLabels(api, model, api.output.labels, bag);
   const example = api.example ?? exampleFor(input);
+  // Axes matter only where bentoc itself concatenates and splits: a model API without a handler.
+  const axes = model && !api.handler ? resolveBatchAxes(api, model, bag) : undefined;
+  if (api.batchAxes && !axes) {
+    bag.add('batch_axis_invalid', `API \`${api.name}\` sets \`batch.axes\`, but bentoc batches tensors only for an API that runs a model without a handler`, {
+      span: api.locateValue(['batch', 'axes']),
+      hint: api.handler ? 'a batched handler receives the list of inputs and builds its own batch: remove `axes`' : 'remove `axes`',
+    });
+  }
   return {
     name: api.name,
     route: api.route,
@@ -20,7 +29,7 @@ export function bindApi(api: ResolvedApi, models: Map<string, ModelSpec>, bag: D
     handler: api.handler?.key,
     input,
     output: api.output,
-    batch: api.batch,
+    batch: axes ? { ...api.batch, axes } : api.batch,
     ...(example !== undefined ? { example } : {}),
   };
 }

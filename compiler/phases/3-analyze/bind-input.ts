@@ -3,11 +3,12 @@ import type { DiagnosticBag } from '../../diagnostics/index.js';
 import type { ResolvedApi } from '../2-validate/index.js';
 import type { ResolvedDataframeInput } from '../2-validate/resolved-bentofile.js';
 import { bindImageInput } from './bind-image-input.js';
-import { formatShape, shapesCompatible } from './shapes.js';
+import { formatShape, isDynamic, shapesCompatible } from './shapes.js';
 
 /** Completes an API's input from its model's signature, reporting what does not fit. */
 export function bindInput(api: ResolvedApi, model: ModelSpec | undefined, bag: DiagnosticBag): InputSpec {
   const declared = api.input;
+  if (!declared) return deriveInput(api, model, bag);
   const report = (message: string, hint?: string) => bag.add('input_signature_mismatch', message, { span: api.locate('input'), hint });
   switch (declared.type) {
     case 'json':
@@ -28,6 +29,28 @@ export function bindInput(api: ResolvedApi, model: ModelSpec | undefined, bag: D
 }
 
 type Report = (message: string, hint?: string) => void;
+
+/**
+ * No `input:` in the bentofile: a model API takes what its signature says (one input → ndarray of its dtype and
+ * shape, several → one named array per input). A handler has no signature to read it from.
+ */
+function deriveInput(api: ResolvedApi, model: ModelSpec | undefined, bag: DiagnosticBag): InputSpec {
+  if (model && !api.handler) {
+    if (model.inputs.length > 1) return { type: 'ndarray', inputs: model.inputs };
+    const [tensor] = model.inputs;
+    if (tensor) return { type: 'ndarray', dtype: tensor.dtype, shape: tensor.shape };
+  }
+  if (api.handler) {
+    const tensor = model?.inputs.length === 1 ? model.inputs[0] : undefined;
+    bag.add('missing_key', `API \`${api.name}\` has a handler, so it needs an \`input\` saying what a request carries`, {
+      span: api.span,
+      hint: tensor
+        ? `e.g. \`input: {type: ndarray, dtype: ${tensor.dtype}, shape: ${formatShape(tensor.shape.map((d) => (isDynamic(d) ? -1 : d)))}}\` or \`input: {type: json}\``
+        : 'e.g. `input: {type: json}` (any JSON, handed to the handler as parsed)',
+    });
+  }
+  return { type: 'json' };
+}
 
 function bindNdarrayInput(api: ResolvedApi, declared: Extract<ResolvedApi['input'], { type: 'ndarray' }>, model: ModelSpec | undefined, report: Report): InputSpec {
   if (!model) {

@@ -61,8 +61,9 @@ export async function readOnnxSignature(path: string, span: SourceSpan): Promise
         hint: 'cast it to float32, float64, int32, int64, uint8, int8, bool or string when exporting',
       });
     }
-    const shape: Dim[] = (tensor?.shape?.dim ?? []).map((d, i) =>
-      d.dimParam ? d.dimParam : d.dimValue !== undefined && d.dimValue !== null && Number(d.dimValue) > 0 ? Number(d.dimValue) : `d${i}`,
+    // An unnamed dynamic dim is -1, never a made-up name: two of them are not known to be the same size.
+    const shape: Dim[] = (tensor?.shape?.dim ?? []).map((d) =>
+      d.dimParam ? d.dimParam : d.dimValue !== undefined && d.dimValue !== null && Number(d.dimValue) > 0 ? Number(d.dimValue) : -1,
     );
     return { name: info.name ?? '', dtype, shape };
   };

@@ -20,7 +20,7 @@ export interface BentoManifest {
     handler?: string;
     input: unknown;
     output: unknown;
-    batch: { enabled: boolean; max_batch_size: number; max_latency_ms: number; policy?: string; timeout_ms?: number };
+    batch: { enabled: boolean; max_batch_size: number; max_latency_ms: number; policy?: string; timeout_ms?: number; axes?: Record<string, number | null> };
   }[];
   models: { name: string; file: string; sha256: string; size_bytes: number; inputs: unknown; outputs: unknown }[];
   env: { npm: { name: string; version: string; source: string }[]; pip: string[] };
@@ -60,6 +60,8 @@ export function createManifest(analyzed: AnalyzedBento, config: RuntimeConfig, i
         max_latency_ms: api.batch.maxLatencyMs,
         // Only the advanced, non-default policy is recorded, so existing manifests stay as they were.
         ...(api.batch.policy === 'fixed_timeout' ? { policy: api.batch.policy, timeout_ms: api.batch.timeoutMs } : {}),
+        // Each model tensor's batch axis (null: none), as batches are concatenated and split.
+        ...(api.batch.axes ? { axes: api.batch.axes } : {}),
       },
     })),
     models: config.models.map((m) => ({

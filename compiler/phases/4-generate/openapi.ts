@@ -77,6 +77,8 @@ function describeApi(api: ApiSpec): string {
   if (input) lines.push(input);
   if (api.batch.enabled) {
     lines.push(`Adaptive batching: up to ${api.batch.maxBatchSize} rows per model call, latency target ${api.batch.maxLatencyMs} ms.`);
+    const axes = describeBatchAxes(api.batch.axes);
+    if (axes) lines.push(axes);
   }
   return lines.join('\n\n');
 }
@@ -156,4 +158,14 @@ const errorSchema = {
 
 function errorResponse(description: string): Schema {
   return { description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
+}
+
+/** Which axis of each tensor carries the rows, and which inputs must be equal to share a batch. */
+function describeBatchAxes(axes: Record<string, number | null> | undefined): string | undefined {
+  if (!axes) return undefined;
+  const batched = Object.entries(axes).filter(([, axis]) => axis !== null).map(([name, axis]) => `\`${name}\` on axis ${axis}`);
+  const unbatched = Object.entries(axes).filter(([, axis]) => axis === null).map(([name]) => `\`${name}\``);
+  const parts = [`Rows are batched along ${batched.join(', ')}.`];
+  if (unbatched.length > 0) parts.push(`${unbatched.join(', ')} ${unbatched.length === 1 ? 'has' : 'have'} no batch axis: requests share a model call only when ${unbatched.length === 1 ? 'it is' : 'they are'} equal.`);
+  return parts.join(' ');
 }
