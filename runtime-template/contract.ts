@@ -146,6 +146,11 @@ export interface RuntimeSettings {
   bodyLimitBytes: number;
   /** Whole-request budget, in ms, after which the client gets a 504. @default 60_000 */
   requestTimeoutMs: number;
+  /**
+   * Port of the Open Inference Protocol's gRPC service; absent or 0: none. The compiler writes 8001 unless
+   * the bentofile's `runtime.grpc_port` says otherwise.
+   */
+  grpcPort?: number;
 }
 
 export interface RuntimeConfig {

@@ -34,6 +34,7 @@ export interface RawBentofile {
   env?: Env;
   runtime?: Runtime;
   docker?: Docker;
+  deploy?: Deploy;
 }
 export interface Artifact {
   name: Name;
@@ -204,6 +205,10 @@ export interface Runtime {
    */
   body_limit?: number | string;
   request_timeout_ms?: number;
+  /**
+   * Port of the Open Inference Protocol (KServe v2) gRPC service; 0 turns it off. The v2 REST routes are always on the HTTP port.
+   */
+  grpc_port?: number;
 }
 export interface Docker {
   base_image?: string;
@@ -216,5 +221,47 @@ export interface Docker {
   user?: string;
   labels?: {
     [k: string]: string;
+  };
+}
+/**
+ * Defaults for `bentoc deploy` (Kubernetes and KServe manifests); its flags override them.
+ */
+export interface Deploy {
+  /**
+   * Pods to run (the autoscaler's minimum when autoscaling is on).
+   */
+  replicas?: number;
+  /**
+   * What one pod requests. Memory is also its limit; CPU has no limit (throttling adds latency).
+   */
+  resources?: {
+    /**
+     * CPU cores: a number, or a Kubernetes quantity like 500m.
+     */
+    cpu?: number | string;
+    /**
+     * Memory as a Kubernetes quantity, e.g. 512Mi or 2Gi.
+     */
+    memory?: string;
+    /**
+     * nvidia.com/gpu per pod; GPU bentos (docker.gpu) default to 1.
+     */
+    gpu?: number;
+  };
+  /**
+   * A HorizontalPodAutoscaler on CPU and on requests in flight per pod.
+   */
+  autoscale?: {
+    enabled?: boolean;
+    min?: number;
+    max?: number;
+    /**
+     * Average CPU use, in % of the request, to scale at.
+     */
+    target_cpu_percent?: number;
+    /**
+     * Average requests in flight per pod (bento_requests_in_flight) to scale at.
+     */
+    target_in_flight?: number;
   };
 }

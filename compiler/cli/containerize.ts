@@ -3,13 +3,16 @@ import { defineCommand } from 'citty';
 import { BentocError } from '../diagnostics/index.js';
 import { buildImage, isBuilderChatter, type BuildProgressEvent } from '../image/build-image.js';
 import { connectDockerEngine } from '../image/docker-engine.js';
+import { pushImage } from '../image/push-image.js';
+import { resolveRegistryAuth } from '../image/registry-auth.js';
 import { writeBuildContext } from '../image/write-context.js';
 import { generateDockerfile } from '../phases/4-generate/dockerfile.js';
 import { toDockerfileInput } from '../phases/4-generate/dockerfile-input.js';
+import { createPushReporter } from './push-progress.js';
 import { resolveBento } from './resolve-bento.js';
 
 /** Docker's reference grammar, simplified: lowercase repository path, optional registry port, optional tag. */
-const IMAGE_TAG = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?::[0-9]+)?(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[\w][\w.-]{0,127})?$/;
+export const IMAGE_TAG = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?::[0-9]+)?(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[\w][\w.-]{0,127})?$/;
 
 export default defineCommand({
   meta: { name: 'containerize', description: 'Build a container image from a bento (Docker engine at DOCKER_HOST)' },
@@ -23,6 +26,12 @@ export default defineCommand({
     'dockerfile-only': { type: 'string', valueHint: 'DIR', description: 'Write the build context to DIR instead of building' },
     quiet: { type: 'boolean', alias: 'q', description: 'Print only the image id' },
     json: { type: 'boolean', description: 'Progress as NDJSON events on stdout, for CI' },
+    push: { type: 'boolean', description: "Push every tag to its registry after the build and print the digest (repo@sha256:…)" },
+    'registry-auth': {
+      type: 'string',
+      valueHint: 'USER:PASSWORD',
+      description: 'Registry credentials for --push (default: $DOCKER_CONFIG/config.json or ~/.docker/config.json)',
+    },
   },
   async run({ args, rawArgs }) {
     const bento = await resolveBento(args.bento);
@@ -33,6 +42,7 @@ export default defineCommand({
     const overrides = baseImage ? { Dockerfile: generateDockerfile(toDockerfileInput(bento.manifest, { baseImage })) } : undefined;
 
     const outDir = args['dockerfile-only'];
+    if (outDir && args.push) throw new BentocError('bad_cli_input', '--push needs a build; --dockerfile-only writes the context only', { hint: 'drop one of them' });
     if (outDir) {
       const written = await writeBuildContext({ contextDir: bento.dir, overrides, outDir: resolve(outDir) });
       if (args.json) console.log(JSON.stringify({ event: 'context', dir: written.dir, entries: written.entries, tags }));
@@ -53,6 +63,18 @@ export default defineCommand({
       onProgress: report,
       engine,
     });
+    if (args.push) {
+      if (!args.quiet && !args.json) console.log(`Built ${image.tags.join(', ')} (${image.imageId.slice(0, 19)})`);
+      const onProgress = createPushReporter({ json: Boolean(args.json), quiet: Boolean(args.quiet), tty: process.stderr.isTTY === true });
+      for (const reference of image.tags) {
+        const auth = await resolveRegistryAuth(reference, { flag: args['registry-auth'] });
+        if (!args.quiet && !args.json) console.error(`Pushing ${reference}${auth ? ` as ${auth.username ?? 'token'}` : ''}`);
+        const pushed = await pushImage({ engine, reference, auth, onProgress });
+        if (args.quiet) console.log(pushed.pinned);
+        else if (!args.json) console.log(`Pushed ${reference}\n  digest ${pushed.digest}\n  deploy with --image ${pushed.pinned}`);
+      }
+      return;
+    }
     if (args.quiet) console.log(image.imageId);
     else if (!args.json) {
       console.log(`Built ${image.tags.join(', ')} (${image.imageId.slice(0, 19)})`);

@@ -15,6 +15,7 @@ const main = defineCommand({
     export: () => import('./export.js').then((m) => m.default),
     import: () => import('./import.js').then((m) => m.default),
     containerize: () => import('./containerize.js').then((m) => m.default),
+    deploy: () => import('./deploy.js').then((m) => m.default),
   },
 });
 

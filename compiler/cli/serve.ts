@@ -10,15 +10,18 @@ export default defineCommand({
     bento: { type: 'positional', required: true, description: 'name[:version|latest], or a bento folder' },
     port: { type: 'string', alias: 'p', description: 'Port to listen on (default: the bentofile runtime.port, 5000; or $PORT)' },
     host: { type: 'string', description: 'Address to bind (default 0.0.0.0)' },
+    'grpc-port': { type: 'string', description: 'Port of the v2 gRPC service (default: runtime.grpc_port, 8001; or $GRPC_PORT); 0 turns it off' },
   },
   async run({ args }) {
     const bento = await resolveBento(args.bento);
     const flags: string[] = [];
-    if (args.port !== undefined) {
-      if (!/^\d+$/.test(args.port) || Number(args.port) > 65535) {
-        throw new BentocError('bad_cli_input', `--port must be a number from 0 to 65535, got \`${args.port}\``);
+    for (const name of ['port', 'grpc-port'] as const) {
+      const value = args[name];
+      if (value === undefined) continue;
+      if (!/^\d+$/.test(value) || Number(value) > 65535) {
+        throw new BentocError('bad_cli_input', `--${name} must be a number from 0 to 65535, got \`${value}\``);
       }
-      flags.push('--port', args.port);
+      flags.push(`--${name}`, value);
     }
     if (args.host) flags.push('--host', args.host);
     // The bento runs exactly as in its image: `node server.mjs`, from its own folder.

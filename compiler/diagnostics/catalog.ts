@@ -44,6 +44,7 @@ export const catalog = {
   model_checksum_mismatch: { severity: 'error', title: 'A model file does not match its sha256 in bento.yaml' },
   docker_unreachable: { severity: 'error', title: 'No Docker engine answers' },
   image_build_failed: { severity: 'error', title: 'The image build failed' },
+  image_push_failed: { severity: 'error', title: 'The registry refused the image or could not be reached' },
 } as const;
 
 export type DiagnosticCode = keyof typeof catalog;

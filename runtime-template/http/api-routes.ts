@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { errors } from '../errors.js';
 import type { ApiPipeline } from '../execution/create-api-pipeline.js';
 import type { Outcome } from '../execution/outcome.js';
+import type { InFlightCount } from '../metrics/create-metrics.js';
 import type { ModelPool } from '../model/create-model-pool.js';
 import { isAcceptedMediaType, toMediaType } from './media-type.js';
 import { RequestCancel } from './request-cancel.js';
@@ -12,11 +13,22 @@ export interface ApiRouteOptions {
   /** Whole-request budget in ms; past it the client gets a 504 (the model call, if running, still finishes). */
   requestTimeoutMs: number;
   bodyLimitBytes: number;
+  /** bento_requests_in_flight for this API: counts from arrival until the response ends or the client goes away. */
+  inFlight: InFlightCount;
 }
 
 export function registerApiRoute(app: FastifyInstance, pipeline: ApiPipeline, options: ApiRouteOptions): void {
   const { input, output, dispatcher, api } = pipeline;
+  const { inFlight } = options;
+  const leave = (): void => void inFlight.count--;
   app.post(api.route, {
+    // Callback style and a plain counter (read when /metrics is scraped): no promise, no label hashing per request.
+    onRequest: (_request, reply, done) => {
+      inFlight.count++;
+      // 'close' fires once whether the response finished or the client disconnected.
+      reply.raw.once('close', leave);
+      done();
+    },
     // Checked before parsing, so a wrong type is a 415 even when the body would not parse either.
     preParsing: async (request) => {
       const mediaType = toMediaType(request.headers['content-type']);

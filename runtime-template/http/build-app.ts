@@ -21,6 +21,7 @@ import { registerMultipart } from './multipart.js';
 import { registerHealthRoutes } from './health-routes.js';
 import { registerMetrics } from './metrics-routes.js';
 import { createDrainState, KEEP_ALIVE_TIMEOUT_MS, type DrainState } from './drain-state.js';
+import { registerOpenInference } from '../v2/register-open-inference.js';
 
 export interface BuildAppOptions {
   /** Folder holding `openapi.json` and `static/swagger-ui/`: the bento directory. */
@@ -97,9 +98,11 @@ export function buildApp(config: RuntimeConfig, pool: ModelPool, options: BuildA
   );
   if (pipelines.some((pipeline) => acceptsMultipart(pipeline.input.mediaTypes))) registerMultipart(app, bodyLimitBytes);
   const dispatchers = pipelines.map((pipeline) => {
-    registerApiRoute(app, pipeline, { pool, requestTimeoutMs, bodyLimitBytes });
+    registerApiRoute(app, pipeline, { pool, requestTimeoutMs, bodyLimitBytes, inFlight: metrics.trackInFlight(pipeline.api.name) });
     return pipeline.dispatcher;
   });
+  // The Open Inference Protocol (KServe v2) on the same pipelines, so its requests batch with the routes' own.
+  registerOpenInference(app, { config, pool, pipelines, isClosing: () => drain.draining });
   app.addHook('onClose', async () => {
     await Promise.all(dispatchers.map((dispatcher) => dispatcher.drain()));
   });

@@ -14,6 +14,14 @@ export interface RuntimeMetrics {
   dispatches: Counter<'api' | 'reason'>;
   shed: Counter<'api'>;
   estimatedBatchTime: Gauge<'api'>;
+  requestsInFlight: Gauge<'api'>;
+  /** The counter an API's route keeps for bento_requests_in_flight; the gauge reads it at scrape time. */
+  trackInFlight(api: string): InFlightCount;
+}
+
+/** Requests of one API received and not yet answered. */
+export interface InFlightCount {
+  count: number;
 }
 
 /** What a dispatcher reports per outbound batch and per shed request; all times in seconds. */
@@ -32,6 +40,7 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Runti
   const registry = new Registry();
   if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry });
   const registers = [registry];
+  const inFlight = new Map<string, InFlightCount>();
   return {
     registry,
     requests: new Counter({
@@ -86,6 +95,22 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Runti
       labelNames: ['api'],
       registers,
     }),
+    // The per-pod load signal for autoscalers: unlike CPU, it rises as soon as requests queue for the model.
+    requestsInFlight: new Gauge({
+      name: 'bento_requests_in_flight',
+      help: 'Requests received and not yet answered (queued or running), by API',
+      labelNames: ['api'],
+      registers,
+      collect() {
+        for (const [api, counter] of inFlight) this.set({ api }, counter.count);
+      },
+    }),
+    trackInFlight(api) {
+      // Registered at start-up, so the series reads 0 before the first request rather than being absent.
+      const counter = { count: 0 };
+      inFlight.set(api, counter);
+      return counter;
+    },
   };
 }
 

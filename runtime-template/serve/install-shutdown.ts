@@ -22,10 +22,12 @@ export interface ShutdownOptions {
   drainDelayMs: number;
   /** Give up draining after this many ms and exit 1; past it nothing is worth waiting for. */
   graceMs: number;
+  /** Stops the gRPC server taking calls and waits for those in flight (none running: undefined). */
+  drainGrpc?: () => Promise<void> | undefined;
 }
 
 export function installShutdown(options: ShutdownOptions): void {
-  const { app, pool, logger, drainState, connections, drainDelayMs, graceMs } = options;
+  const { app, pool, logger, drainState, connections, drainDelayMs, graceMs, drainGrpc } = options;
   let stopping = false;
   const stop = async (signal: NodeJS.Signals) => {
     if (stopping) {
@@ -43,13 +45,14 @@ export function installShutdown(options: ShutdownOptions): void {
     guard.unref();
     try {
       if (drainDelayMs > 0) await sleep(drainDelayMs);
+      const grpcDrained = drainGrpc?.();
       // Listener first: refusing sends `Connection: close`, and clients reconnecting into a listener about
       // to close would be reset after sending their request; once it is closed they are refused cleanly.
       await connections.stopAccepting();
       drainState.refusing = true;
       logger.info({ connections: connections.openCount() }, 'stopped accepting connections; refusing new requests');
-      await connections.drain();
-      await app.close();
+      // Both front doors close together; the dispatchers they share drain inside app.close().
+      await Promise.all([grpcDrained, connections.drain().then(() => app.close())]);
       await pool.close();
       logger.info({ drainMs: Math.round(performance.now() - started) }, 'stopped');
       process.exit(0);

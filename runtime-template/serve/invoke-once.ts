@@ -30,7 +30,8 @@ export async function invokeOnce({ config, handlers, bundleUrl, argv, env }: Inv
   const contentType = typeFlag >= 0 ? flags[typeFlag + 1] : api.input.type === 'text' ? 'text/plain' : 'application/json';
 
   const logger = createLogger(config, env, { defaultLevel: 'warn', stream: 'stderr' });
-  const { bentoDir, pool } = openBento(config, bundleUrl, { onWarning: (message) => logger.warn(message) });
+  // One call: timing models for the main thread would only delay the exit.
+  const { bentoDir, pool } = openBento(config, bundleUrl, { onWarning: (message) => logger.warn(message), inline: 'never' });
   const { buildApp } = await import('../http/build-app.js');
   const app = buildApp(config, pool, { bentoDir, handlers, logger, metrics: createMetrics() });
   try {

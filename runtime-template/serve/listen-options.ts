@@ -1,15 +1,19 @@
-/** Where to listen: `--port`/`--host` flags, then `PORT`/`HOST`, then the bento's config. */
+/** Where to listen: `--port`/`--host`/`--grpc-port` flags, then `PORT`/`HOST`/`GRPC_PORT`, then the bento's config. */
 import type { RuntimeSettings } from '../contract.js';
 
 export interface ListenOptions {
   port: number;
   host: string;
+  /** The Open Inference Protocol's gRPC port; 0 picks a free one; undefined: no gRPC server. */
+  grpcPort: number | undefined;
 }
 
-export const USAGE = `Usage: node server.mjs [--port N] [--host H]
+export const USAGE = `Usage: node server.mjs [--port N] [--host H] [--grpc-port N]
 
   --port N   port to listen on (env PORT; default from bentofile runtime.port); 0 picks a free port
   --host H   interface to bind (env HOST; default from bentofile runtime.host)
+  --grpc-port N  port of the v2 gRPC service (env GRPC_PORT; default from bentofile runtime.grpc_port); 0 turns
+             it off. Left unset with --port 0, a bento that has gRPC picks a free port for it too (logged in "ready")
   --help     show this help
 
 Env LOG_LEVEL sets the log level (default info). Env DRAIN_DELAY_MS (default 0): on SIGTERM, keep serving
@@ -20,22 +24,30 @@ export class UsageError extends Error {}
 export function resolveListenOptions(
   argv: readonly string[],
   env: Readonly<Record<string, string | undefined>>,
-  runtime: Pick<RuntimeSettings, 'port' | 'host'>,
+  runtime: Pick<RuntimeSettings, 'port' | 'host' | 'grpcPort'>,
 ): ListenOptions {
   const flags = parseFlags(argv);
   const port = flags.port ?? env.PORT ?? String(runtime.port);
   const host = flags.host ?? env.HOST ?? runtime.host;
   if (!/^\d+$/.test(port) || Number(port) > 65535) throw new UsageError(`invalid port "${port}": expected 0-65535`);
   if (!host) throw new UsageError('empty host');
-  return { port: Number(port), host };
+  return { port: Number(port), host, grpcPort: resolveGrpcPort(flags['grpc-port'] ?? env.GRPC_PORT, Number(port), runtime.grpcPort) };
 }
 
-function parseFlags(argv: readonly string[]): { port?: string; host?: string } {
-  const flags: { port?: string; host?: string } = {};
+function resolveGrpcPort(given: string | undefined, port: number, configured: number | undefined): number | undefined {
+  if (given === undefined) return configured ? (port === 0 ? 0 : configured) : undefined;
+  if (!/^\d+$/.test(given) || Number(given) > 65535) throw new UsageError(`invalid gRPC port "${given}": expected 0-65535 (0: off)`);
+  return Number(given) || undefined;
+}
+
+type Flag = 'port' | 'host' | 'grpc-port';
+
+function parseFlags(argv: readonly string[]): Partial<Record<Flag, string>> {
+  const flags: Partial<Record<Flag, string>> = {};
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const [name, inline] = arg.startsWith('--') ? arg.slice(2).split(/=(.*)/s, 2) : [undefined, undefined];
-    if (name !== 'port' && name !== 'host') throw new UsageError(`unknown argument "${arg}"`);
+    if (name !== 'port' && name !== 'host' && name !== 'grpc-port') throw new UsageError(`unknown argument "${arg}"`);
     const value = inline ?? argv[++i];
     if (value === undefined) throw new UsageError(`--${name} needs a value`);
     flags[name] = value;

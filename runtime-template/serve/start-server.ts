@@ -1,4 +1,5 @@
 /** The main thread of a bento: load models in workers, serve HTTP, log "ready", drain on signals. */
+import { join } from 'node:path';
 import type { RuntimeConfig } from '../contract.js';
 import type { HandlerMap } from '../execution/create-api-pipeline.js';
 import { createMetrics } from '../metrics/create-metrics.js';
@@ -8,6 +9,7 @@ import { installShutdown } from './install-shutdown.js';
 import { openBento } from './open-bento.js';
 import { resolveDrainDelayMs, resolveListenOptions, USAGE, UsageError } from './listen-options.js';
 import { createDrainState, KEEP_ALIVE_TIMEOUT_MS } from '../http/drain-state.js';
+import type { RunningGrpcServer } from '../v2/grpc-server.js';
 
 export interface StartServerOptions {
   config: RuntimeConfig;
@@ -66,14 +68,22 @@ export async function startServer({ config, handlers, bundleUrl, argv, env }: St
   const connections = trackConnections(app.server, idleCloseMs);
   // The grace covers the delay, the slowest request, and the wait for idle keep-alive connections.
   const graceMs = drainDelayMs + config.runtime.requestTimeoutMs + idleCloseMs + 5_000;
-  installShutdown({ app, pool, logger, drainState, connections, drainDelayMs, graceMs });
+  let grpc: RunningGrpcServer | undefined;
+  installShutdown({ app, pool, logger, drainState, connections, drainDelayMs, graceMs, drainGrpc: () => grpc?.drain() });
 
   try {
     // Listening before the models load lets /livez answer (and /readyz say 503) during a long load.
     await app.listen({ port: listen.port, host: listen.host, backlog: LISTEN_BACKLOG });
+    if (listen.grpcPort !== undefined) {
+      const { startGrpcServer } = await import('../v2/grpc-server.js');
+      const { requestTimeoutMs, bodyLimitBytes } = config.runtime;
+      const protoPath = join(bentoDir, 'proto', 'grpc_predict_v2.proto');
+      grpc = await startGrpcServer({ service: app.inference, protoPath, host: listen.host, port: listen.grpcPort, requestTimeoutMs, bodyLimitBytes, metrics, logger });
+    }
     await pool.ready;
   } catch (error) {
     logger.fatal({ err: error }, 'startup failed');
+    await grpc?.drain().catch(() => undefined);
     await app.close().catch(() => undefined);
     await pool.close().catch(() => undefined);
     process.exit(1);
@@ -83,7 +93,7 @@ export async function startServer({ config, handlers, bundleUrl, argv, env }: St
   const shownHost = listen.host === '0.0.0.0' || listen.host === '::' ? 'localhost' : listen.host;
   // performance.now() counts from process start, so this includes Node's own boot and the bundle's evaluation.
   logger.info(
-    { url: `http://${shownHost}:${port}`, port, host: listen.host, models: config.models.length, startToReadyMs: Math.round(performance.now()) },
+    { url: `http://${shownHost}:${port}`, port, grpcPort: grpc?.port, host: listen.host, models: config.models.length, startToReadyMs: Math.round(performance.now()) },
     'ready',
   );
 }

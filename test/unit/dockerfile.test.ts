@@ -14,6 +14,7 @@ const cpu: DockerfileInput = {
   labels: { owner: 'ml-team' },
   hasRequirements: false,
   port: 5000,
+  grpcPort: 8001,
   created: '2025-05-20T00:00:00.000Z',
 };
 
@@ -80,6 +81,7 @@ describe('generateDockerignore', () => {
       !README.md
       !node_modules
       !static
+      !proto
       !models
       !requirements.txt
       !setup.sh

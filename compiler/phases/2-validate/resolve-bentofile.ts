@@ -2,6 +2,7 @@ import { isAbsolute, relative, resolve } from 'node:path';
 import type { Api, RawBentofile } from '../../../schemas/bentofile.generated.js';
 import { DiagnosticBag, didYouMean } from '../../diagnostics/index.js';
 import type { DocPath, LoadedBentofile } from '../1-load/load-bentofile.js';
+import { resolveDeploy } from './resolve-deploy.js';
 import { resolveInput, resolveOutput } from './resolve-input.js';
 import { defaults, type ResolvedApi, type ResolvedBentofile } from './resolved-bentofile.js';
 
@@ -21,6 +22,14 @@ export function resolveBentofile(loaded: LoadedBentofile & { data: RawBentofile 
     bag.add('invalid_name', `service name \`${raw.service}\` is not allowed`, {
       span: at(['service']),
       hint: 'use lower-case letters, digits, `_`, `.` and `-`, starting with a letter, digit or `_` (it becomes an image name)',
+    });
+  }
+
+  const port = raw.runtime?.port ?? defaults.port;
+  if (raw.runtime?.grpc_port !== undefined && raw.runtime.grpc_port === port) {
+    bag.add('invalid_value', `\`runtime.grpc_port\` is ${port}, the HTTP port too`, {
+      span: at(['runtime', 'grpc_port']),
+      hint: `the gRPC service needs a port of its own (8001 is the protocol's usual one), or 0 to turn it off`,
     });
   }
 
@@ -77,6 +86,7 @@ export function resolveBentofile(loaded: LoadedBentofile & { data: RawBentofile 
       device: raw.runtime?.device ?? 'auto',
       bodyLimitBytes: parseSize(raw.runtime?.body_limit) ?? defaults.bodyLimitBytes,
       requestTimeoutMs: raw.runtime?.request_timeout_ms ?? defaults.requestTimeoutMs,
+      grpcPort: raw.runtime?.grpc_port ?? defaults.grpcPort,
     },
     docker: {
       baseImage: docker.base_image ?? (gpu ? defaults.gpuBaseImage : defaults.baseImage),
@@ -87,6 +97,7 @@ export function resolveBentofile(loaded: LoadedBentofile & { data: RawBentofile 
       user: docker.user ?? defaults.user,
       labels: docker.labels ?? {},
     },
+    deploy: resolveDeploy(raw.deploy, loaded, bag),
   };
 }
 

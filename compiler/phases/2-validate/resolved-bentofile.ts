@@ -15,6 +15,8 @@ export const defaults = {
   threads: 0,
   bodyLimitBytes: 10 * 1024 * 1024,
   requestTimeoutMs: 60_000,
+  /** The Open Inference Protocol's gRPC port (Triton's and KServe's default); 0 turns gRPC off. */
+  grpcPort: 8001,
   /** Largest decoded image, in pixels (8K × 5K): bounds the memory one request can make the server allocate. */
   imageMaxPixels: 40_000_000,
   /** A pinned Node LTS image matching the bundle's target. */
@@ -122,4 +124,14 @@ export interface ResolvedBentofile {
   };
   runtime: RuntimeSettings;
   docker: ResolvedDocker;
+  /** Present only when the bentofile has a `deploy:` section. */
+  deploy?: ResolvedDeploy;
+}
+
+/** The bentofile's `deploy:` settings as written; `bentoc deploy` adds its flags and the defaults. */
+export interface ResolvedDeploy {
+  replicas?: number;
+  /** Kubernetes quantities (cpu `2`, `500m`; memory `1Gi`) and a GPU count. */
+  resources: { cpu?: string; memory?: string; gpu?: number };
+  autoscale: { enabled?: boolean; min?: number; max?: number; targetCpuPercent?: number; targetInFlight?: number };
 }

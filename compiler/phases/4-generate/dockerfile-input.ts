@@ -19,6 +19,7 @@ export function toDockerfileInput(manifest: BentoManifest, overrides: { baseImag
     labels: { ...manifest.labels, ...manifest.docker.labels },
     hasRequirements: manifest.env.pip.length > 0,
     port: manifest.runtime.port,
+    grpcPort: manifest.runtime.grpcPort,
     source: manifest.labels.source,
     created: manifest.created,
   };

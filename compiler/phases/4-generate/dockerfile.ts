@@ -22,6 +22,8 @@ export interface DockerfileInput {
   hasRequirements: boolean;
   /** @default 5000 */
   port: number;
+  /** The Open Inference Protocol's gRPC port, exposed beside `port`; absent or 0: none. */
+  grpcPort?: number;
   /** Where the service's source lives (a repository URL), for the OCI `source` label. */
   source?: string;
   /** ISO date taken from the bento (never the clock), so the same bento gives the same Dockerfile. */
@@ -49,7 +51,7 @@ export function generateDockerfile(input: DockerfileInput): string {
     input.setupScript ? generateSetupScript(input.setupScript) : undefined,
     // Runtime settings do not change between versions: before the files, so each new bento reuses them.
     generateRuntime(input),
-    generateAppFiles(input.gpu),
+    generateAppFiles(input.gpu, input.grpcPort !== undefined),
     // Labels carry the version, which changes with every model: last, so they never bust the cache.
     generateLabels(input),
   ];
@@ -162,7 +164,7 @@ function generateSetupScript(file: string): string {
   ].join('\n');
 }
 
-function generateAppFiles(gpu: boolean): string {
+function generateAppFiles(gpu: boolean, hasProto: boolean): string {
   const lines = [
     '# Native packages first: they change only when dependencies do. COPY writes root-owned files',
     '# whatever USER says, so the app cannot modify its own code or models.',
@@ -177,6 +179,8 @@ function generateAppFiles(gpu: boolean): string {
     '# Then the static UI, the server bundle and its docs, and the models last.',
     `COPY static/ ${BENTO_DIR}/static/`,
     `COPY server.mjs openapi.json ${BENTO_DIR}/`,
+    // Bentos built before the gRPC service (no grpcPort in their manifest) have no proto/ folder.
+    ...(hasProto ? [`COPY proto/ ${BENTO_DIR}/proto/`] : []),
     `COPY models/ ${BENTO_DIR}/models/`,
     `COPY bento.yaml README.md ${BENTO_DIR}/`,
   );
@@ -204,7 +208,7 @@ function generateRuntime(input: DockerfileInput): string {
     ...(envLines.length > 0 ? [`ENV ${envLines.join(' \\\n    ')}`] : []),
     `WORKDIR ${BENTO_DIR}`,
     `USER ${user}`,
-    `EXPOSE ${input.port}`,
+    `EXPOSE ${input.grpcPort ? `${input.port} ${input.grpcPort}` : input.port}`,
     `HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \\`,
     `  CMD ${JSON.stringify(['node', '-e', probe])}`,
     '# The server drains in-flight requests on SIGTERM; give `docker stop -t` room for the longest request.',

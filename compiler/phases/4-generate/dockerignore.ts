@@ -13,6 +13,7 @@ export function generateDockerignore(input: DockerfileInput): string {
     'README.md',
     'node_modules',
     'static',
+    ...(input.grpcPort !== undefined ? ['proto'] : []),
     'models',
     ...(input.hasRequirements ? ['requirements.txt'] : []),
     ...(input.setupScript ? [input.setupScript] : []),

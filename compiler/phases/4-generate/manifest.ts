@@ -1,5 +1,6 @@
 import { stringify } from 'yaml';
 import type { RuntimeConfig } from '../../../runtime-template/contract.js';
+import type { ResolvedDeploy } from '../2-validate/resolved-bentofile.js';
 import type { AnalyzedBento } from '../3-analyze/index.js';
 
 /** What `bento.yaml` holds: everything a reader, the store, or `containerize` needs about this bento. */
@@ -34,6 +35,14 @@ export interface BentoManifest {
     user: string;
     labels: Record<string, string>;
   };
+  /** The bentofile's `deploy:` section, read by `bentoc deploy`; absent when the bentofile has none. */
+  deploy?: DeploySettings;
+}
+
+export interface DeploySettings {
+  replicas?: number;
+  resources?: { cpu?: string; memory?: string; gpu?: number };
+  autoscale?: { enabled?: boolean; min?: number; max?: number; target_cpu_percent?: number; target_in_flight?: number };
 }
 
 export function createManifest(analyzed: AnalyzedBento, config: RuntimeConfig, inputsSha256: string, bentocVersion: string): BentoManifest {
@@ -83,6 +92,17 @@ export function createManifest(analyzed: AnalyzedBento, config: RuntimeConfig, i
       user: bentofile.docker.user,
       labels: bentofile.docker.labels,
     },
+    deploy: toDeploySettings(bentofile.deploy),
+  };
+}
+
+function toDeploySettings(deploy: ResolvedDeploy | undefined): DeploySettings | undefined {
+  if (!deploy) return undefined;
+  const { autoscale: a, resources } = deploy;
+  return {
+    replicas: deploy.replicas,
+    resources: { cpu: resources.cpu, memory: resources.memory, gpu: resources.gpu },
+    autoscale: { enabled: a.enabled, min: a.min, max: a.max, target_cpu_percent: a.targetCpuPercent, target_in_flight: a.targetInFlight },
   };
 }
 

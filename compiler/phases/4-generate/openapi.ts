@@ -1,5 +1,6 @@
 import type { ApiSpec, ModelSpec, OutputSpec, RuntimeConfig } from '../../../runtime-template/contract.js';
 import { describeInput, requestContent, tensorSchema } from './openapi-request.js';
+import { generateV2Paths, V2_TAG } from './openapi-v2.js';
 
 
 type Schema = Record<string, unknown>;
@@ -24,6 +25,7 @@ export function generateOpenApi(config: RuntimeConfig): Schema {
       responses: { '200': { description: 'Metrics in the Prometheus text format', content: { 'text/plain': { schema: { type: 'string' } } } } },
     },
   };
+  Object.assign(paths, generateV2Paths(config));
   return {
     openapi: '3.1.0',
     info: {
@@ -34,6 +36,7 @@ export function generateOpenApi(config: RuntimeConfig): Schema {
     tags: [
       { name: 'apis', description: 'The service APIs' },
       { name: 'infra', description: 'Health and metrics' },
+      V2_TAG,
     ],
     paths,
     components: {

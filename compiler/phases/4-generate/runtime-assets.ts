@@ -7,6 +7,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { cp, mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 export interface TargetPlatform {
   /** `process.platform` of the machine the bento will run on. */
@@ -14,6 +15,10 @@ export interface TargetPlatform {
   /** `process.arch` of that machine. */
   arch: string;
 }
+
+/** The Open Inference Protocol's .proto, shipped as `proto/grpc_predict_v2.proto` (the runtime never imports it as code). */
+const V2_PROTO_DIR = fileURLToPath(new URL('../../../runtime-template/v2/', import.meta.url));
+export const V2_PROTO_FILE = 'grpc_predict_v2.proto';
 
 const SWAGGER_UI_FILES = ['swagger-ui-bundle.js', 'swagger-ui.css', 'favicon-32x32.png', 'favicon-16x16.png'];
 
@@ -36,6 +41,8 @@ export async function copyRuntimeAssets(bentoDir: string, target: TargetPlatform
   await copyEntries(ortNode, join(modules, 'onnxruntime-node'), ['package.json', 'dist', binary]);
   await copyEntries(ortCommon, join(modules, 'onnxruntime-common'), ['package.json', 'dist']);
   await copyEntries(findPackageDir(fromCompiler, 'swagger-ui-dist'), join(bentoDir, 'static', 'swagger-ui'), SWAGGER_UI_FILES);
+  // The gRPC server loads it at start, and clients of the bento take it from there.
+  await copyEntries(V2_PROTO_DIR, join(bentoDir, 'proto'), [V2_PROTO_FILE]);
   if (needs.sharp) await copySharp(fromCompiler, modules, target);
 }
 
