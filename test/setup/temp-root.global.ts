@@ -5,7 +5,7 @@
  * CI, a new /tmp/bentoc-* entry: tests must leave nothing behind. Locally other runs on a shared machine may
  * make /tmp/bentoc-* entries at the same time, so those are only reported there.
  */
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
@@ -30,6 +30,10 @@ export default function setup(project: TestProject): () => void {
   const root = mkdtempSync(join(systemTemp, 'bentoc-tests-'));
   project.provide('testTempRoot', root);
   return () => {
+    // A file whose tests were all skipped never runs its afterAll hooks, so its (empty) TMPDIR stays: not a leak.
+    for (const entry of readdirSync(root)) {
+      if (readdirSync(join(root, entry)).length === 0) rmdirSync(join(root, entry));
+    }
     const leftInside = readdirSync(root, { recursive: true }).map(String);
     rmSync(root, { recursive: true, force: true });
     const leftOutside = listBentocEntries(systemTemp).filter((name) => !before.has(name));
