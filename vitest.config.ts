@@ -7,5 +7,8 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 180_000,
     pool: 'forks',
+    // Each file writes to its own TMPDIR, removed after it; the run fails if anything is left (test/setup/).
+    globalSetup: ['test/setup/temp-root.global.ts'],
+    setupFiles: ['test/setup/per-file-tmpdir.ts'],
   },
 });

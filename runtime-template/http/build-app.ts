@@ -20,6 +20,7 @@ import { acceptsMultipart } from './media-type.js';
 import { registerMultipart } from './multipart.js';
 import { registerHealthRoutes } from './health-routes.js';
 import { registerMetrics } from './metrics-routes.js';
+import { createDrainState, KEEP_ALIVE_TIMEOUT_MS, type DrainState } from './drain-state.js';
 import { registerOpenInference } from '../v2/register-open-inference.js';
 
 export interface BuildAppOptions {
@@ -32,6 +33,8 @@ export interface BuildAppOptions {
   metrics?: RuntimeMetrics;
   /** @default CORK when `batch.enabled`, else direct */
   createDispatcher?: CreateDispatcher;
+  /** Set by the shutdown sequence; `app.close()` sets both flags too. @default a fresh state */
+  drainState?: DrainState;
 }
 
 export function buildApp(config: RuntimeConfig, pool: ModelPool, options: BuildAppOptions): FastifyInstance {
@@ -44,8 +47,9 @@ export function buildApp(config: RuntimeConfig, pool: ModelPool, options: BuildA
         // One line per request (onResponse below) instead of fastify's two.
         logController: new LogController({ disableRequestLogging: true }),
         return503OnClosing: false,
+        keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
       })
-    : Fastify({ logger: false, bodyLimit: bodyLimitBytes, return503OnClosing: false })) as unknown as FastifyInstance;
+    : Fastify({ logger: false, bodyLimit: bodyLimitBytes, return503OnClosing: false, keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS })) as unknown as FastifyInstance;
   const metrics = options.metrics ?? createMetrics();
 
   // Bodies of any other media type arrive as Buffers; each API route decides with its adapter whether to 415.
@@ -53,18 +57,18 @@ export function buildApp(config: RuntimeConfig, pool: ModelPool, options: BuildA
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
   installErrorHandling(app, bodyLimitBytes);
 
-  let closing = false;
+  const drain = options.drainState ?? createDrainState();
   app.addHook('preClose', async () => {
-    closing = true;
+    drain.draining = true;
+    drain.refusing = true;
   });
-  app.addHook('onRequest', async (_request, reply) => {
-    if (!closing) return;
-    reply.header('connection', 'close');
-    throw errors.shuttingDown();
+  // Refused after the body is read: a 503 sent while the client still writes its body would end in a reset.
+  app.addHook('preHandler', async () => {
+    if (drain.refusing) throw errors.shuttingDown();
   });
-  // Answers finishing during shutdown tell keep-alive clients to reconnect elsewhere.
+  // Every answer from then on tells its keep-alive client to reconnect (elsewhere: this server stops listening).
   app.addHook('onSend', async (_request, reply) => {
-    if (closing) reply.header('connection', 'close');
+    if (drain.refusing) reply.header('connection', 'close');
   });
   if (logger) {
     app.addHook('onResponse', async (request, reply) => {
@@ -78,7 +82,7 @@ export function buildApp(config: RuntimeConfig, pool: ModelPool, options: BuildA
   }
 
   registerMetrics(app, metrics);
-  registerHealthRoutes(app, pool, () => closing);
+  registerHealthRoutes(app, pool, () => drain.draining);
   registerDocsRoutes(app, config, options.bentoDir);
 
   const createAdapters = createAdapterFactory();
@@ -98,7 +102,7 @@ export function buildApp(config: RuntimeConfig, pool: ModelPool, options: BuildA
     return pipeline.dispatcher;
   });
   // The Open Inference Protocol (KServe v2) on the same pipelines, so its requests batch with the routes' own.
-  registerOpenInference(app, { config, pool, pipelines, isClosing: () => closing });
+  registerOpenInference(app, { config, pool, pipelines, isClosing: () => drain.draining });
   app.addHook('onClose', async () => {
     await Promise.all(dispatchers.map((dispatcher) => dispatcher.drain()));
   });

@@ -16,7 +16,8 @@ export const USAGE = `Usage: node server.mjs [--port N] [--host H] [--grpc-port 
              it off. Left unset with --port 0, a bento that has gRPC picks a free port for it too (logged in "ready")
   --help     show this help
 
-Env LOG_LEVEL sets the log level (default info).`;
+Env LOG_LEVEL sets the log level (default info). Env DRAIN_DELAY_MS (default 0): on SIGTERM, keep serving
+this long with /readyz answering 503, so a load balancer stops sending before new requests are refused.`;
 
 export class UsageError extends Error {}
 
@@ -67,4 +68,11 @@ export function describeListenFailure(code: 'EADDRINUSE' | 'EACCES', listen: Lis
   return code === 'EADDRINUSE'
     ? `port ${listen.port} is already in use (${where}): pick another with --port N (or PORT=N; 0 picks a free port), or stop what listens there`
     : `no permission to listen on ${where}: ports below 1024 need privileges; pick another with --port N (or PORT=N)`;
+}
+
+/** `DRAIN_DELAY_MS`: how long SIGTERM keeps serving (with /readyz 503) before refusing new requests. */
+export function resolveDrainDelayMs(env: Readonly<Record<string, string | undefined>>): number {
+  const value = env.DRAIN_DELAY_MS ?? '0';
+  if (!/^\d+$/.test(value) || Number(value) > 600_000) throw new SettingError(`invalid DRAIN_DELAY_MS "${value}": expected 0-600000 (ms)`);
+  return Number(value);
 }

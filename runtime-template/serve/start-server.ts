@@ -4,9 +4,11 @@ import type { RuntimeConfig } from '../contract.js';
 import type { HandlerMap } from '../execution/create-api-pipeline.js';
 import { createMetrics } from '../metrics/create-metrics.js';
 import { createLogger } from './create-logger.js';
+import { trackConnections } from './connection-drain.js';
 import { installShutdown } from './install-shutdown.js';
 import { openBento } from './open-bento.js';
-import { describeListenFailure, resolveListenOptions, SettingError, USAGE, UsageError } from './listen-options.js';
+import { describeListenFailure, resolveDrainDelayMs, resolveListenOptions, SettingError, USAGE, UsageError } from './listen-options.js';
+import { createDrainState, KEEP_ALIVE_TIMEOUT_MS } from '../http/drain-state.js';
 import type { RunningGrpcServer } from '../v2/grpc-server.js';
 
 export interface StartServerOptions {
@@ -32,8 +34,10 @@ export async function startServer({ config, handlers, bundleUrl, argv, env }: St
   }
   const logger = createLogger(config, env);
   let listen;
+  let drainDelayMs;
   try {
     listen = resolveListenOptions(argv, env, config.runtime);
+    drainDelayMs = resolveDrainDelayMs(env);
   } catch (error) {
     if (error instanceof SettingError) {
       console.error(`error: ${error.message}`);
@@ -61,9 +65,15 @@ export async function startServer({ config, handlers, bundleUrl, argv, env }: St
   });
   // Imported only now so the workers boot and load models while fastify's modules evaluate.
   const { buildApp } = await import('../http/build-app.js');
-  const app = buildApp(config, pool, { bentoDir, handlers, logger, metrics });
+  const drainState = createDrainState();
+  const app = buildApp(config, pool, { bentoDir, handlers, logger, metrics, drainState });
+  // An idle connection closes once quiet past the keep-alive time its client was told, plus Node's own 1 s margin.
+  const idleCloseMs = KEEP_ALIVE_TIMEOUT_MS + 1_000;
+  const connections = trackConnections(app.server, idleCloseMs);
+  // The grace covers the delay, the slowest request, and the wait for idle keep-alive connections.
+  const graceMs = drainDelayMs + config.runtime.requestTimeoutMs + idleCloseMs + 5_000;
   let grpc: RunningGrpcServer | undefined;
-  installShutdown({ app, pool, logger, graceMs: config.runtime.requestTimeoutMs + 5_000, drainGrpc: () => grpc?.drain() });
+  installShutdown({ app, pool, logger, drainState, connections, drainDelayMs, graceMs, drainGrpc: () => grpc?.drain() });
 
   try {
     // Listening before the models load lets /livez answer (and /readyz say 503) during a long load.

@@ -41,10 +41,13 @@ describe('batching through a real bento', () => {
 
   beforeAll(async () => {
     buildProject('batch_iris', irisModelBytes(), 4, [
-      { name: 'predict', batch: { enabled: true, max_batch_size: 16, max_latency_ms: 2000 } },
+      // A latency bound no loaded machine reaches for 120 tiny requests: this test is about order and rows, not sheds.
+      { name: 'predict', batch: { enabled: true, max_batch_size: 16, max_latency_ms: 30_000 } },
     ]);
     buildProject('batch_mlp', mlpBytes, 784, [
-      { name: 'tight', batch: { enabled: true, max_batch_size: 64, max_latency_ms: 25 } },
+      // One-row requests in batches of at most 2: one call is ~1.5 ms here, ≪ 150 ms even on a loaded machine,
+      // while 800 of them are ~0.55 s of work on an idle one (so a burst's tail is shed).
+      { name: 'tight', batch: { enabled: true, max_batch_size: 2, max_latency_ms: 150 } },
       { name: 'relaxed', batch: { enabled: true, max_batch_size: 64, max_latency_ms: 30_000 } },
       { name: 'hopeless', batch: { enabled: true, max_batch_size: 64, max_latency_ms: 0.5 } },
     ]);
@@ -62,6 +65,12 @@ describe('batching through a real bento', () => {
 
   const post = (server: RunningServer, route: string, rows: number[][]) =>
     fetch(`${server.url}${route}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(rows) });
+
+  /** Batches the API has sent to the model so far, from the server's /metrics. */
+  async function batchesOf(server: RunningServer, api: string): Promise<number> {
+    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    return Number(new RegExp(`bento_batch_size_rows_count\\{api="${api}"\\} (\\d+)`).exec(metrics)?.[1] ?? 0);
+  }
 
   /** The model's probabilities for these rows, called directly. */
   async function direct(session: ort.InferenceSession, rows: number[][]): Promise<number[][]> {
@@ -107,16 +116,24 @@ describe('batching through a real bento', () => {
     expect(await response.json()).toMatchObject({ error: { code: 'too_many_rows' } });
   });
 
-  it('sheds under overload with 503, Retry-After and a JSON error, and answers every other request correctly', async () => {
-    const inputs = [1, 2, 3, 4].map((seed) => seededRows(seed, 4, 784).map((row) => row.map((v) => v / 8)));
+  it('sheds under overload with 503, Retry-After and a JSON error, and answers every request it takes correctly', async () => {
+    const inputs = [1, 2, 3, 4].map((seed) => seededRows(seed, 1, 784).map((row) => row.map((v) => v / 8)));
     // Let the batcher learn the model's cost: until it has, it assumes the model is free and sheds nothing.
-    for (let i = 0; i < 12; i += 1) await (await post(mlp, '/tight', inputs[i % 4]!.slice(0, 1 + (i % 4)))).arrayBuffer();
-    const responses = await Promise.all(Array.from({ length: 300 }, (_, i) => post(mlp, '/tight', inputs[i % 4]!)));
+    for (let i = 0; i < 12; i += 1) await (await post(mlp, '/tight', inputs[i % 4]!)).arrayBuffer();
+    // The first request's batch leaves before the burst comes, so it is served however slow this machine is
+    // (taking in 800 requests at once can eat the whole 150 ms on a loaded one, and shed all of them).
+    const batchesBefore = await batchesOf(mlp, 'tight');
+    let firstSettled = false;
+    const first = post(mlp, '/tight', inputs[0]!).finally(() => (firstSettled = true));
+    while (!firstSettled && (await batchesOf(mlp, 'tight')) === batchesBefore) await new Promise((resolve) => setTimeout(resolve, 5));
+    const burst = Array.from({ length: 799 }, (_, i) => post(mlp, '/tight', inputs[(i + 1) % 4]!));
+    const responses = await Promise.all([first, ...burst]);
     const expected = await Promise.all(inputs.map((rows) => direct(mlpSession, rows)));
     const statuses = responses.map((response) => response.status);
-    expect(statuses.filter((status) => status === 503).length).toBeGreaterThan(0);
-    expect(statuses.filter((status) => status === 200).length).toBeGreaterThan(0);
-    expect(statuses.every((status) => status === 200 || status === 503)).toBe(true);
+    const counts = JSON.stringify({ ok: statuses.filter((s) => s === 200).length, shed: statuses.filter((s) => s === 503).length });
+    expect(statuses.filter((status) => status === 503).length, counts).toBeGreaterThan(0);
+    expect(statuses.filter((status) => status === 200).length, counts).toBeGreaterThan(0);
+    expect(statuses.every((status) => status === 200 || status === 503), counts).toBe(true);
     for (const [i, response] of responses.entries()) {
       const body = await response.json();
       if (response.status === 503) {
@@ -168,7 +185,7 @@ describe('batching through a real bento', () => {
     const agent = new Agent({ keepAlive: true, maxSockets: 300 });
     let answered = 0;
     const sent: Promise<void>[] = [];
-    type Result = { status: number; body?: { error?: { code: string } }; reset?: boolean };
+    type Result = { status: number; body?: { error?: { code: string } }; reset?: boolean; error?: string };
     const pending = Array.from({ length: 300 }, () => new Promise<Result>((resolve) => {
       const req = request(`${mlp.url}/relaxed`, { method: 'POST', agent, headers: { 'content-type': 'application/json' } }, (res) => {
         let text = '';
@@ -178,8 +195,10 @@ describe('batching through a real bento', () => {
           resolve({ status: res.statusCode!, body: JSON.parse(text) });
         });
       });
-      // A request the server had not begun to read when it stopped accepting is refused (reset or 503): right.
-      req.on('error', () => resolve({ status: 0, reset: true }));
+      // A request is answered (200, or 503 if it came too late). A reset is tolerated here: in 2 of ~8 runs of
+      // this whole file beside CPU hogs one of the 300 was reset, not reproduced in 4 runs of this test alone
+      // (cause not pinned). test/e2e/drain.test.ts holds keep-alive load to zero losses.
+      req.on('error', (error: Error & { code?: string }) => resolve({ status: 0, reset: true, error: error.code ?? error.message }));
       sent.push(new Promise((done) => req.on('finish', done)));
       req.end(body);
     }));

@@ -44,11 +44,12 @@ export function createE2eConfig(): RuntimeConfig {
       handlerApi('shout', { type: 'text' }, { type: 'text' }, true),
       handlerApi('slow', { type: 'json' }, { type: 'json' }),
       handlerApi('picky', { type: 'json' }, { type: 'json' }),
+      handlerApi('hold', { type: 'json' }, { type: 'json' }),
     ],
   });
 }
 
-export const E2E_HANDLERS: HandlerEntry[] = ['classify', 'shout', 'slow', 'picky'].map((name) => ({
+export const E2E_HANDLERS: HandlerEntry[] = ['classify', 'shout', 'slow', 'picky', 'hold'].map((name) => ({
   key: `test-handlers.ts#${name}`,
   file: HANDLER_FILE,
   exportName: name,

@@ -1,4 +1,5 @@
 /** Handlers bundled into the runtime test bento. */
+import { existsSync, writeFileSync } from 'node:fs';
 import type { HandlerContext, TensorValue } from '../../../runtime-template/contract.js';
 
 const SPECIES = ['setosa', 'versicolor', 'virginica'];
@@ -27,4 +28,18 @@ export async function slow(input: { ms: number }): Promise<{ slept: number }> {
 export function picky(input: { ok: boolean }): { ok: true } {
   if (input.ok) return { ok: true };
   throw Object.assign(new Error('ok must be true'), { statusCode: 422 });
+}
+
+/**
+ * Writes the file `started`, then holds the request until the file `release` exists: a test decides when the
+ * answer comes, so it can signal the server while the request is surely in flight, whatever the machine's load.
+ */
+export async function hold(input: { started: string; release: string }): Promise<{ released: true }> {
+  writeFileSync(input.started, '');
+  const giveUpAt = Date.now() + 60_000;
+  while (!existsSync(input.release)) {
+    if (Date.now() > giveUpAt) throw new Error(`hold: ${input.release} did not appear within 60 s`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  return { released: true };
 }

@@ -22,7 +22,8 @@ export interface Replica {
 /** `bentoc serve TAG --port PORT` in a process group of its own: a pod of the fleet. */
 export function startReplica(name: string, tag: string, port: number, home: string): Replica {
   const child = spawn(process.execPath, [bin, 'serve', tag, '--port', String(port), '--host', '127.0.0.1'], {
-    env: { ...process.env, BENTOML_HOME: home, NO_COLOR: '1' },
+    // GRPC_PORT=0: no gRPC; replicas would all claim the default gRPC port 8001 (EADDRINUSE).
+    env: { ...process.env, BENTOML_HOME: home, NO_COLOR: '1', GRPC_PORT: '0' },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });

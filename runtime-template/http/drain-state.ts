@@ -1,0 +1,24 @@
+/**
+ * What the app does while the process shuts down. `draining`: /readyz says 503, so a load balancer stops
+ * sending; requests are still served as usual (during DRAIN_DELAY_MS). `refusing`: every answer carries
+ * `Connection: close`, and a request that still arrives gets a 503 + Retry-After. Keep-alive is left alone
+ * while only draining: closing connections then would make clients reconnect at once, and a connection still
+ * in the accept queue when the server stops listening is reset by the kernel after its request was sent.
+ */
+export interface DrainState {
+  draining: boolean;
+  refusing: boolean;
+}
+
+export function createDrainState(): DrainState {
+  return { draining: false, refusing: false };
+}
+
+/**
+ * Idle keep-alive time in ms, sent to clients as `Keep-Alive: timeout=10`. Clients that honour the hint (undici
+ * drops an idle socket 2 s before it, Node's agent 1 s) stop using a socket before the server closes it, so the
+ * drain may close a connection quiet this long (+1 s, as Node does) without racing a request being written.
+ * It is also the longest a drain waits for an idle connection: shorter than fastify's 72 s, longer than Node's
+ * 5 s, whose 3 s margin a client's event loop overran on a 2-core machine under CPU hogs ("other side closed").
+ */
+export const KEEP_ALIVE_TIMEOUT_MS = 10_000;
