@@ -28,7 +28,8 @@ export default defineCommand({
     }
     if (args.host) flags.push('--host', args.host);
     // The bento runs exactly as in its image: `node server.mjs`, from its own folder.
-    const child = spawn(process.execPath, [join(bento.dir, 'server.mjs'), ...flags], { cwd: bento.dir, stdio: 'inherit' });
+    // The IPC channel is a lifeline: if this CLI dies, even by SIGKILL, it closes and the server drains and exits.
+    const child = spawn(process.execPath, [join(bento.dir, 'server.mjs'), ...flags], { cwd: bento.dir, stdio: ['inherit', 'inherit', 'inherit', 'ipc'] });
     const forward = (signal: NodeJS.Signals) => child.kill(signal);
     process.on('SIGINT', forward);
     process.on('SIGTERM', forward);

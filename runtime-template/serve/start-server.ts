@@ -74,6 +74,12 @@ export async function startServer({ config, handlers, bundleUrl, argv, env }: St
   const graceMs = drainDelayMs + config.runtime.requestTimeoutMs + idleCloseMs + 5_000;
   let grpc: RunningGrpcServer | undefined;
   installShutdown({ app, pool, logger, drainState, connections, drainDelayMs, graceMs, drainGrpc: () => grpc?.drain() });
+  // Started by `bentoc serve` with an IPC channel: when that CLI is gone (killed, even with SIGKILL), drain and exit
+  // rather than live on unsupervised. The channel itself keeps nothing alive.
+  if (process.channel) {
+    process.channel.unref();
+    process.once('disconnect', () => process.kill(process.pid, 'SIGTERM'));
+  }
 
   try {
     // Listening before the models load lets /livez answer (and /readyz say 503) during a long load.

@@ -220,3 +220,20 @@ function hashTree(dir: string): Record<string, string> {
   }
   return out;
 }
+
+describe('bentoc serve when the CLI itself is killed', () => {
+  it('the server it started drains and exits instead of living on (the IPC lifeline closes)', async () => {
+    const home = makeTempDir('home');
+    const project = makeProjectFrom(join(repoRoot, 'samples/iris'));
+    expect(runCli(['build', join(project, 'bentofile.yaml')], { home }).status).toBe(0);
+    const server = await serveBento('iris_classifier:latest', { home });
+    expect((await fetch(`${server.url}/readyz`)).status).toBe(200);
+    server.child.kill('SIGKILL');
+    let stoppedAnswering = false;
+    for (let i = 0; i < 600 && !stoppedAnswering; i += 1) {
+      stoppedAnswering = await fetch(`${server.url}/livez`).then(() => false, () => true);
+      if (!stoppedAnswering) await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(stoppedAnswering, 'the orphaned server still answers 30 s after its CLI was killed').toBe(true);
+  });
+});
