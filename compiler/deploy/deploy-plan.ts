@@ -51,8 +51,11 @@ export const deployDefaults = {
   /** In-flight requests per pod: enough to fill batches, few enough that queueing stays short. */
   targetInFlight: 16,
   preStopSeconds: 5,
-  /** The runtime exits after requestTimeoutMs + 5 s of draining (runtime-template/serve/start-server.ts). */
-  runtimeDrainMarginMs: 5_000,
+  /**
+   * The runtime gives up draining after requestTimeoutMs + 16 s: 11 s for idle keep-alive connections to pass
+   * their advertised timeout, 5 s margin (runtime-template/serve/start-server.ts).
+   */
+  runtimeDrainMarginMs: 16_000,
   graceMarginSeconds: 5,
 } as const;
 
