@@ -20,7 +20,7 @@ import { acceptsMultipart } from './media-type.js';
 import { registerMultipart } from './multipart.js';
 import { registerHealthRoutes } from './health-routes.js';
 import { registerMetrics } from './metrics-routes.js';
-import { createDrainState, KEEP_ALIVE_TIMEOUT_MS, type DrainState } from './drain-state.js';
+import { createDrainState, KEEP_ALIVE_TIMEOUT_MS, startRefusing, type DrainState } from './drain-state.js';
 import { registerOpenInference } from '../v2/register-open-inference.js';
 
 export interface BuildAppOptions {
@@ -58,13 +58,11 @@ export function buildApp(config: RuntimeConfig, pool: ModelPool, options: BuildA
   installErrorHandling(app, bodyLimitBytes);
 
   const drain = options.drainState ?? createDrainState();
-  app.addHook('preClose', async () => {
-    drain.draining = true;
-    drain.refusing = true;
-  });
-  // Refused after the body is read: a 503 sent while the client still writes its body would end in a reset.
-  app.addHook('preHandler', async () => {
-    if (drain.refusing) throw errors.shuttingDown();
+  app.addHook('preClose', async () => startRefusing(drain));
+  // Refused after the body is read: a 503 sent while the client still writes its body would end in a reset. A
+  // request that arrived before refusing began (its body still coming in at SIGTERM, say) was accepted: served.
+  app.addHook('preHandler', async (_request, reply) => {
+    if (drain.refusing && performance.now() - reply.elapsedTime >= drain.refusingSince) throw errors.shuttingDown();
   });
   // Every answer from then on tells its keep-alive client to reconnect (elsewhere: this server stops listening).
   app.addHook('onSend', async (_request, reply) => {

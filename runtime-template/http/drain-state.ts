@@ -8,10 +8,20 @@
 export interface DrainState {
   draining: boolean;
   refusing: boolean;
+  /** When refusing began (performance.now() ms): a request that arrived before it was accepted and is served. */
+  refusingSince: number;
 }
 
 export function createDrainState(): DrainState {
-  return { draining: false, refusing: false };
+  return { draining: false, refusing: false, refusingSince: Number.POSITIVE_INFINITY };
+}
+
+/** From now on, requests that arrive are refused (idempotent). */
+export function startRefusing(state: DrainState): void {
+  if (state.refusing) return;
+  state.draining = true;
+  state.refusing = true;
+  state.refusingSince = performance.now();
 }
 
 /**

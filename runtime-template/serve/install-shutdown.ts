@@ -8,7 +8,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import type { DrainState } from '../http/drain-state.js';
+import { startRefusing, type DrainState } from '../http/drain-state.js';
 import type { ModelPool } from '../model/create-model-pool.js';
 import type { ConnectionDrain } from './connection-drain.js';
 
@@ -49,7 +49,7 @@ export function installShutdown(options: ShutdownOptions): void {
       // Listener first: refusing sends `Connection: close`, and clients reconnecting into a listener about
       // to close would be reset after sending their request; once it is closed they are refused cleanly.
       await connections.stopAccepting();
-      drainState.refusing = true;
+      startRefusing(drainState);
       logger.info({ connections: connections.openCount() }, 'stopped accepting connections; refusing new requests');
       // Both front doors close together; the dispatchers they share drain inside app.close().
       await Promise.all([grpcDrained, connections.drain().then(() => app.close())]);

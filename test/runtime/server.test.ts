@@ -1,5 +1,6 @@
 /** A real bento (bundle + onnxruntime-node + iris.onnx) started as a process and called over HTTP. */
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ort from 'onnxruntime-node';
@@ -222,6 +223,11 @@ describe('shutdown', () => {
     await before.body.dump();
     const inFlight = postJson(`${bento.url}/hold`, { started, release });
     await waitFor(() => existsSync(started), 'the held request to reach its handler');
+    // A request already arriving at the signal (headers and half its body sent) was accepted: it is served.
+    const body = JSON.stringify([SETOSA]);
+    const arriving = startPost(`${bento.url}/predict`, body.slice(0, 5));
+    const arrived = async () => /bento_requests_in_flight\{api="predict"\} 1\b/.test(await (await fetch(`${bento.url}/metrics`)).text());
+    for (let i = 0; i < 500 && !(await arrived()); i += 1) await new Promise((resolve) => setTimeout(resolve, 10));
     bento.child.kill('SIGTERM');
     await waitFor(() => bento.logs.some((entry) => entry.msg === 'stopped accepting connections; refusing new requests'), 'the refusals to begin');
 
@@ -235,6 +241,11 @@ describe('shutdown', () => {
     await expect(fresh.request({ method: 'GET', path: '/readyz' })).rejects.toMatchObject({ code: 'ECONNREFUSED' });
     await fresh.destroy();
 
+    arriving.finish(body.slice(5));
+    const accepted = await arriving.response;
+    expect(accepted.status, accepted.body).toBe(200);
+    expect(accepted.body).toContain('setosa');
+
     expect(bento.child.exitCode).toBe(null); // still draining: the held request has not been answered
     writeFileSync(release, '');
     const response = await inFlight;
@@ -246,3 +257,20 @@ describe('shutdown', () => {
     expect(bento.logs.map((entry) => entry.msg)).toContain('stopped');
   });
 });
+
+/** A POST whose headers and first part go out now, the rest when `finish` is called. */
+function startPost(url: string, firstPart: string): { response: Promise<{ status: number; body: string }>; finish(rest: string): void } {
+  const req = httpRequest(url, { method: 'POST', headers: { 'content-type': 'application/json' } });
+  const response = new Promise<{ status: number; body: string }>((done, fail) => {
+    req.on('response', (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (text += chunk));
+      res.on('end', () => done({ status: res.statusCode ?? 0, body: text }));
+    });
+    req.on('error', fail);
+  });
+  req.flushHeaders();
+  req.write(firstPart);
+  return { response, finish: (rest) => req.end(rest) };
+}
