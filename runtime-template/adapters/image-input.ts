@@ -19,6 +19,9 @@ const BASE64 = /^[A-Za-z0-9+/_-]*={0,2}$/;
 
 export function createImageInput(spec: ImageInputSpec): InputAdapter {
   const loadSharp = createSharpLoader();
+  // Started now, while the models load, so the first request does not pay for libvips (it could be shed for it).
+  // A failure is kept by the loader and answered at each request.
+  loadSharp().catch(() => undefined);
   return {
     mediaTypes: ['application/json', 'multipart/form-data', 'image/*', 'application/octet-stream'],
     async parse(body, mediaType) {
