@@ -1,7 +1,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { findFreePort } from '../../support/free-port.js';
 
 /** Debian's PostgreSQL 15 binaries (the `postgresql` package); `.ci/run` installs it. */
@@ -27,7 +27,11 @@ export async function startPostgres(): Promise<TestPostgres> {
   const dir = mkdtempSync(join(tmpdir(), 'bentoc-pg-'));
   const asRoot = process.getuid?.() === 0;
   // as root, initdb refuses to run: the cluster belongs to `postgres`
-  if (asRoot) execFileSync('chown', ['postgres:postgres', dir]);
+  if (asRoot) {
+    execFileSync('chown', ['postgres:postgres', dir]);
+    // The per-file TMPDIR's folders are private (0700, test/setup/): let the `postgres` user pass through them.
+    for (let parent = dirname(dir); parent.includes('bentoc-tests-'); parent = dirname(parent)) chmodSync(parent, statSync(parent).mode | 0o011);
+  }
   const run = (cmd: string, args: string[]) =>
     asRoot ? execFileSync('runuser', ['-u', 'postgres', '--', join(binDir, cmd), ...args], { stdio: 'pipe' }) : execFileSync(join(binDir, cmd), args, { stdio: 'pipe' });
   const data = join(dir, 'data');
