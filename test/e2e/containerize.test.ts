@@ -33,9 +33,11 @@ describe.skipIf(skipReason !== undefined)('bentoc containerize (real engine)', (
   let grpcPort = 0;
   let bentoVersion = '';
   const events: Array<Record<string, unknown>> = [];
-  const env = { ...process.env, BENTOML_HOME: makeTempDir('home') };
+  // Made in beforeAll, not here: a describe body runs even when the suite is skipped, and would leave a folder.
+  let env: NodeJS.ProcessEnv = {};
 
   beforeAll(async () => {
+    env = { ...process.env, BENTOML_HOME: makeTempDir('home') };
     docker = (await connectDockerEngine()).docker;
     const project = makeProjectFrom(join(REPO_ROOT, 'samples/iris'));
     await bentoc(['build', join(project, 'bentofile.yaml')], env);
