@@ -6,7 +6,6 @@
  */
 import { execFile } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
-import { request } from 'node:http';
 import { join, resolve } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { promisify } from 'node:util';
@@ -15,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectDockerEngine } from '../../compiler/image/docker-engine.js';
 import { makeProjectFrom, makeTempDir } from '../support/iris-project.js';
 import { declareSkipOrFail, findDockerSkipReason } from '../support/prerequisites.js';
+import { startSplitPost } from '../support/split-post.js';
 import { createInferenceClient } from '../v2/support/grpc-client.js';
 
 const REPO_ROOT = resolve(import.meta.dirname, '../..');
@@ -144,7 +144,7 @@ describe.skipIf(skipReason !== undefined)('bentoc containerize (real engine)', (
     // The body is sent in two halves around the signal, so the request is surely in flight when it lands.
     const body = JSON.stringify(SETOSA_ROW);
     const half = Math.floor(body.length / 2);
-    const inFlight = slowPost(`${baseUrl}/predict`, body.slice(0, half));
+    const inFlight = startSplitPost(`${baseUrl}/predict`, body.slice(0, half));
     await sleep(300);
     await container!.kill({ signal: 'SIGTERM' });
     await sleep(300);
@@ -164,22 +164,6 @@ async function bentoc(args: string[], env: NodeJS.ProcessEnv): Promise<{ stdout:
     const e = error as { stdout?: string; stderr?: string; message: string };
     throw new Error(`bentoc ${args.join(' ')} failed: ${e.message}\n${e.stdout ?? ''}\n${e.stderr ?? ''}`);
   }
-}
-
-function slowPost(url: string, firstPart: string) {
-  const req = request(url, { method: 'POST', headers: { 'content-type': 'application/json' } });
-  const response = new Promise<{ status: number; body: string }>((done, fail) => {
-    req.on('response', (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (text += chunk));
-      res.on('end', () => done({ status: res.statusCode ?? 0, body: text }));
-    });
-    req.on('error', fail);
-  });
-  req.flushHeaders();
-  req.write(firstPart);
-  return { response, finish: (rest: string) => req.end(rest) };
 }
 
 async function execInContainer(container: Docker.Container, cmd: string[]): Promise<string> {

@@ -1,12 +1,12 @@
 /** A real bento (bundle + onnxruntime-node + iris.onnx) started as a process and called over HTTP. */
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
-import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ort from 'onnxruntime-node';
 import { Client } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { irisModelBytes } from '../support/iris-project.js';
+import { startSplitPost } from '../support/split-post.js';
 import { waitFor } from '../support/wait-for.js';
 import { createE2eConfig, E2E_BODY_LIMIT, E2E_HANDLERS } from './support/e2e-config.js';
 import { IRIS_LABELS } from './support/iris-config.js';
@@ -225,7 +225,7 @@ describe('shutdown', () => {
     await waitFor(() => existsSync(started), 'the held request to reach its handler');
     // A request already arriving at the signal (headers and half its body sent) was accepted: it is served.
     const body = JSON.stringify([SETOSA]);
-    const arriving = startPost(`${bento.url}/predict`, body.slice(0, 5));
+    const arriving = startSplitPost(`${bento.url}/predict`, body.slice(0, 5));
     const arrived = async () => /bento_requests_in_flight\{api="predict"\} 1\b/.test(await (await fetch(`${bento.url}/metrics`)).text());
     for (let i = 0; i < 500 && !(await arrived()); i += 1) await new Promise((resolve) => setTimeout(resolve, 10));
     bento.child.kill('SIGTERM');
@@ -258,19 +258,3 @@ describe('shutdown', () => {
   });
 });
 
-/** A POST whose headers and first part go out now, the rest when `finish` is called. */
-function startPost(url: string, firstPart: string): { response: Promise<{ status: number; body: string }>; finish(rest: string): void } {
-  const req = httpRequest(url, { method: 'POST', headers: { 'content-type': 'application/json' } });
-  const response = new Promise<{ status: number; body: string }>((done, fail) => {
-    req.on('response', (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (text += chunk));
-      res.on('end', () => done({ status: res.statusCode ?? 0, body: text }));
-    });
-    req.on('error', fail);
-  });
-  req.flushHeaders();
-  req.write(firstPart);
-  return { response, finish: (rest) => req.end(rest) };
-}
