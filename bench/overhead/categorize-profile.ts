@@ -8,6 +8,20 @@ export interface CpuProfile {
 
 /** [part, share of all sampled time], largest first. */
 export function categorize(profile: CpuProfile, bundle: string): [string, number][] {
+  return sumBy(profile, bundle, (frame, module) => partOf(frame.functionName, frame.url, module));
+}
+
+/** [function (module or script), share of all sampled time], largest first: the detail behind a part. */
+export function topFunctions(profile: CpuProfile, bundle: string, count: number): [string, number][] {
+  return sumBy(profile, bundle, (frame, module) => {
+    const where = module || frame.url.replace(/^.*\/(node_modules\/)?/, '') || 'native';
+    return `${frame.functionName || '(anonymous)'} · ${where}`;
+  }).slice(0, count);
+}
+
+type Frame = CpuProfile['nodes'][number]['callFrame'];
+
+function sumBy(profile: CpuProfile, bundle: string, keyOf: (frame: Frame, module: string) => string): [string, number][] {
   const marks: [number, string][] = [];
   bundle.split('\n').forEach((line, index) => {
     const match = index > 0 ? /^\/\/ (?:\.\.\/)*(\S+)$/.exec(line) : null;
@@ -28,7 +42,7 @@ export function categorize(profile: CpuProfile, bundle: string): [string, number
     const delta = profile.timeDeltas[i] ?? 0;
     total += delta;
     const frame = byId.get(id)!.callFrame;
-    const part = partOf(frame.functionName, frame.url, frame.url.endsWith('server.mjs') ? moduleAt(frame.lineNumber) : '');
+    const part = keyOf(frame, frame.url.endsWith('server.mjs') ? moduleAt(frame.lineNumber) : '');
     parts.set(part, (parts.get(part) ?? 0) + delta);
   });
   return [...parts].map(([part, time]): [string, number] => [part, time / total]).sort((a, b) => b[1] - a[1]);
@@ -39,6 +53,7 @@ function partOf(fn: string, url: string, module: string): string {
   if (fn === '(garbage collector)') return 'garbage collection';
   if (fn === '(program)') return 'V8 / native, unattributed';
   if (fn === 'postMessage' || /messageport|worker/.test(url)) return 'worker hop (postMessage, message events)';
+  if (/onnxruntime/.test(url)) return 'model run (onnxruntime on the main thread)';
   if (!module) {
     if (/abort|event_target|timers|task_queues|async_hooks|node:events/.test(url + fn)) return 'request plumbing (AbortSignal, timers, events)';
     if (/writev|write|stream|net|http|socket|tcp|uncork/i.test(url + fn)) return 'HTTP (Node: sockets, parser, streams)';

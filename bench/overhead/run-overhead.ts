@@ -3,7 +3,8 @@
  * route, fastify + onnxruntime-node on the main thread, and `bentoc serve` with and without batching (and with the
  * model kept in its worker, BENTO_INLINE=never), measured
  * side by side, interleaved, ROUNDS times each; the table reports medians.
- * Usage: npm run bench:overhead [-- --seconds 8 --connections 50 --rounds 3]. Writes bench/results/overhead.md.
+ * Usage: npm run bench:overhead [-- --seconds 8 --connections 50 --rounds 3 --servers bare,cork]. Writes
+ * bench/results/overhead.md; a run narrowed with --servers (ids: bare, naive, direct, cork, worker) writes overhead-only.md.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -21,6 +22,7 @@ const arg = (name: string, fallback: number) => {
 const seconds = arg('seconds', 8);
 const connections = arg('connections', 50);
 const rounds = arg('rounds', 3);
+const only = process.argv.includes('--servers') ? process.argv[process.argv.indexOf('--servers') + 1]!.split(',') : undefined;
 const body = JSON.stringify([[5.1, 3.5, 1.4, 0.2]]);
 
 interface Server {
@@ -80,14 +82,16 @@ async function main(): Promise<void> {
   const started = Date.now();
   const modelPath = join(root, 'iris.onnx');
   writeFileSync(modelPath, trainIris().modelBytes);
-  const servers = [
-    await startReference('bare', modelPath),
-    await startReference('naive', modelPath),
-    await startBentoc('`bentoc serve`, batching off', modelPath, {}),
-    await startBentoc('`bentoc serve`, CORK on', modelPath, { enabled: true, max_latency_ms: 1000 }),
+  const candidates: [string, () => Promise<Server>][] = [
+    ['bare', () => startReference('bare', modelPath)],
+    ['naive', () => startReference('naive', modelPath)],
+    ['direct', () => startBentoc('`bentoc serve`, batching off', modelPath, {})],
+    ['cork', () => startBentoc('`bentoc serve`, CORK on', modelPath, { enabled: true, max_latency_ms: 1000 })],
     // The same, with the model kept in its worker thread (no inline placement): what the hop costs end to end.
-    await startBentoc('`bentoc serve`, CORK on, model kept in a worker', modelPath, { enabled: true, max_latency_ms: 1000 }, { BENTO_INLINE: 'never' }),
+    ['worker', () => startBentoc('`bentoc serve`, CORK on, model kept in a worker', modelPath, { enabled: true, max_latency_ms: 1000 }, { BENTO_INLINE: 'never' })],
   ];
+  const servers: Server[] = [];
+  for (const [id, start] of candidates) if (!only || only.includes(id)) servers.push(await start());
   const samples = new Map<string, Sample[]>(servers.map((server) => [server.name, []]));
   try {
     for (const server of servers) await load(server.url); // warm-up: JIT, connections, first batches
@@ -106,8 +110,8 @@ async function main(): Promise<void> {
     const list = samples.get(server.name)!;
     return { name: server.name, rps: median(list.map((s) => s.rps)), p50: median(list.map((s) => s.p50)), p99: median(list.map((s) => s.p99)), errors: list.reduce((sum, s) => sum + s.errors, 0) };
   });
-  const bare = rows[0]!.rps;
-  const naive = rows[1]!.rps;
+  const bare = rows.find((row) => row.name.startsWith('bare'))?.rps ?? Number.NaN;
+  const naive = rows.find((row) => row.name.startsWith('fastify'))?.rps ?? Number.NaN;
   const table = [
     '| server | req/s | vs bare route | vs naive server | p50 ms | p99 ms | errors |',
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
@@ -123,7 +127,7 @@ async function main(): Promise<void> {
     table,
     '',
   ].join('\n');
-  writeFileSync(fileURLToPath(new URL('../results/overhead.md', import.meta.url)), report);
+  writeFileSync(fileURLToPath(new URL(`../results/overhead${only ? '-only' : ''}.md`, import.meta.url)), report);
   console.log(report);
 }
 

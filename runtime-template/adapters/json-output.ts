@@ -4,19 +4,19 @@
  * turned into arrays.
  */
 import type { OutputSpec } from '../contract.js';
-import { toLabeledRows, toTopK, type LabeledRow } from './label-rows.js';
+import { createLabelWriter } from './label-rows.js';
 import { isTensorRecord, replaceTensors } from './tensor-json.js';
 import type { OutputAdapter } from './types.js';
 
 type JsonSpec = Extract<OutputSpec, { type: 'json' }>;
 
 export function createJsonOutput(spec: JsonSpec): OutputAdapter {
+  const labeler = spec.labels ? createLabelWriter(spec.labels, spec.topK) : undefined;
   return {
     format(result) {
-      let labeled: unknown[] | undefined = spec.labels && isTensorRecord(result) ? toLabeledRows(result, spec.labels) : undefined;
-      if (labeled && spec.topK) labeled = (labeled as LabeledRow[]).map((row) => toTopK(row, spec.topK!));
-      // Labelled rows are plain JSON already: the replacer, called for every key and value, is only for tensors.
-      const body = labeled ? JSON.stringify(labeled) : JSON.stringify(result ?? null, replaceTensors);
+      const labeled = labeler && isTensorRecord(result) ? labeler.write(result) : undefined;
+      // Labelled rows are written as JSON text already; the replacer, called for every key and value, is for tensors.
+      const body = labeled ?? JSON.stringify(result ?? null, replaceTensors);
       return { contentType: 'application/json; charset=utf-8', body };
     },
   };

@@ -51,7 +51,8 @@ export function createRequestQueue<E extends QueueEntry>(): RequestQueue<E> {
   };
 
   const skipRemoved = (): void => {
-    while (head < slots.length && !slots[head]?.queued) head += 1;
+    // Passed slots are cleared: an entry that left holds its request (tensors, reply, signal) until the GC sees it go.
+    while (head < slots.length && !slots[head]?.queued) slots[head++] = undefined;
     // Reclaim the consumed prefix once it dominates, so memory follows the live queue.
     if (head > 1024 && head * 2 > slots.length) {
       slots = slots.slice(head);

@@ -7,6 +7,7 @@ import type { InFlightCount } from '../metrics/create-metrics.js';
 import type { ModelPool } from '../model/create-model-pool.js';
 import { isAcceptedMediaType, toMediaType } from './media-type.js';
 import { RequestCancel } from './request-cancel.js';
+import { createDeadlineList, type DeadlineEntry } from './request-deadlines.js';
 
 export interface ApiRouteOptions {
   pool: ModelPool;
@@ -17,10 +18,44 @@ export interface ApiRouteOptions {
   inFlight: InFlightCount;
 }
 
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Set on an API route's requests when they arrive (api-routes.ts). */
+    apiCall: ApiCall | null;
+  }
+}
+
+/**
+ * One request on an API route, from arrival to the end of its response: its media type, its cancel signal for the
+ * dispatcher (the client went away, or its time ran out) and its place on the route's deadline list. One object
+ * and one `close` listener per request do all of it.
+ */
+class ApiCall extends RequestCancel implements DeadlineEntry {
+  deadlineAt = 0;
+  prevDeadline: DeadlineEntry | undefined = undefined;
+  nextDeadline: DeadlineEntry | undefined = undefined;
+  listed = false;
+
+  constructor(
+    readonly mediaType: string,
+    private readonly reply: FastifyReply,
+    private readonly timeoutMs: number,
+  ) {
+    super();
+  }
+
+  /** The request's time ran out: drop it from the batch queue, and answer 504 unless already answered. */
+  expire(): void {
+    this.abort();
+    if (!this.reply.sent) this.reply.send(errors.timeout(this.timeoutMs));
+  }
+}
+
 export function registerApiRoute(app: FastifyInstance, pipeline: ApiPipeline, options: ApiRouteOptions): void {
   const { input, output, dispatcher, api } = pipeline;
-  const { inFlight } = options;
-  const leave = (): void => void inFlight.count--;
+  const { inFlight, requestTimeoutMs } = options;
+  const deadlines = createDeadlineList(requestTimeoutMs);
+  if (!app.hasRequestDecorator('apiCall')) app.decorateRequest('apiCall', null);
   // A GET (or HEAD, PUT…) on an API route is a client using the wrong method, not a missing route: 405 + Allow.
   app.route({
     method: ['GET', 'PUT', 'PATCH', 'DELETE'],
@@ -31,78 +66,54 @@ export function registerApiRoute(app: FastifyInstance, pipeline: ApiPipeline, op
     },
   });
   app.post(api.route, {
-    // Callback style and a plain counter (read when /metrics is scraped): no promise, no label hashing per request.
-    onRequest: (_request, reply, done) => {
+    // One callback-style hook (an async one costs a promise per request), before the body is read: a wrong media
+    // type is a 415 even when the body would not parse either, and a refusal costs no parsing.
+    onRequest: (request, reply, done) => {
       inFlight.count++;
-      // 'close' fires once whether the response finished or the client disconnected.
-      reply.raw.once('close', leave);
-      done();
-    },
-    // Checked before parsing, so a wrong type is a 415 even when the body would not parse either.
-    preParsing: async (request) => {
-      const mediaType = toMediaType(request.headers['content-type']);
-      if (!isAcceptedMediaType(mediaType, input.mediaTypes)) throw errors.unsupportedMediaType(mediaType, input.mediaTypes);
+      const call = new ApiCall(toMediaType(request.headers['content-type']), reply, requestTimeoutMs);
+      request.apiCall = call;
+      const response = reply.raw;
+      // 'close' fires once, whether the response finished or the client disconnected.
+      response.on('close', () => {
+        inFlight.count--;
+        deadlines.finish(call);
+        if (!response.writableFinished) call.abort();
+      });
+      if (!isAcceptedMediaType(call.mediaType, input.mediaTypes)) return done(errors.unsupportedMediaType(call.mediaType, input.mediaTypes));
       // The multipart parser streams parts past fastify's body limit, so an announced oversize body is refused here.
-      if (mediaType === 'multipart/form-data' && Number(request.headers['content-length'] ?? 0) > options.bodyLimitBytes) {
-        throw errors.bodyTooLarge(options.bodyLimitBytes);
+      if (call.mediaType === 'multipart/form-data' && Number(request.headers['content-length'] ?? 0) > options.bodyLimitBytes) {
+        return done(errors.bodyTooLarge(options.bodyLimitBytes));
       }
       // When even a one-row request would be shed, say so before reading the body: under overload most
       // requests are refused, and parsing bodies only to drop them takes CPU from the model and the probes.
       const refusal = dispatcher.refuseEarly?.(1);
-      if (refusal) throw refusal;
+      if (refusal) return done(refusal);
+      done();
     },
     handler: async (request, reply) => {
       if (!options.pool.isReady()) throw errors.notReady();
-      const parsed = await input.parse(request.body, toMediaType(request.headers['content-type']));
+      const call = request.apiCall!;
+      const parsed = await input.parse(request.body, call.mediaType);
       const { item, rows } = pipeline.toItem(parsed);
       // The item holds what the batch needs (a model API's tensors): dropping the parsed JSON tree now leaves a
       // queued request a few objects for the GC to copy while it waits, instead of thousands of numbers.
       request.body = undefined;
       // reply.elapsedTime runs from the request's arrival; latency bounds count from there, not from now.
       const receivedAt = performance.now() - reply.elapsedTime;
-      const submit: Submit = (cancel) => dispatcher.submit(item, rows, cancel, receivedAt);
-      const outcome = await submitWithTimeout(submit, reply, options.requestTimeoutMs);
+      deadlines.start(call);
+      let outcome: Outcome;
+      try {
+        outcome = await dispatcher.submit(item, rows, call, receivedAt);
+      } catch (error) {
+        if (reply.sent) return reply; // answered 504 (timeout) while queued or running
+        throw error;
+      }
+      if (reply.sent) return reply;
+      deadlines.finish(call);
       if (!outcome.ok) throw outcome.error;
       const formatted = output.format(outcome.value);
       if (parsed.headers) reply.headers(parsed.headers);
       return reply.type(formatted.contentType).send(formatted.body);
     },
-  });
-}
-
-type Submit = (cancel: RequestCancel) => Promise<Outcome>;
-
-/**
- * Cancels the item when the client disconnects or the timeout passes, so a dispatcher can drop it from its queue
- * instead of spending a model call on an answer nobody reads. One promise, one timer, one listener per request.
- */
-function submitWithTimeout(submit: Submit, reply: FastifyReply, timeoutMs: number): Promise<Outcome> {
-  const cancel = new RequestCancel();
-  const response = reply.raw;
-  const onClose = (): void => {
-    if (!response.writableFinished) cancel.abort();
-  };
-  response.once('close', onClose);
-  return new Promise<Outcome>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      cancel.abort();
-      reject(errors.timeout(timeoutMs));
-    }, timeoutMs);
-    const settle = (): void => {
-      clearTimeout(timer);
-      response.off('close', onClose);
-    };
-    const fail = (error: unknown): void => {
-      settle();
-      reject(error);
-    };
-    try {
-      submit(cancel).then((outcome) => {
-        settle();
-        resolve(outcome);
-      }, fail);
-    } catch (error) {
-      fail(error);
-    }
   });
 }

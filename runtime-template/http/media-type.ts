@@ -2,6 +2,7 @@
 
 /** The bare media type of a Content-Type header: lower case, parameters dropped. */
 export function toMediaType(header: string | undefined): string {
+  if (header === 'application/json') return header; // what nearly every client sends: no string work
   return (header ?? '').split(';', 1)[0]!.trim().toLowerCase();
 }
 

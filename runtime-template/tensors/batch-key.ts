@@ -25,6 +25,21 @@ export function computeBatchKey(inputs: readonly TensorSpec[], axes: BatchAxes, 
   return key;
 }
 
+/**
+ * The key every valid item has, when it is fixed by the signature: each input batched, and its other dims fixed.
+ * Items are checked against the signature before they are keyed, so the binder can skip computing it per request.
+ */
+export function constantBatchKey(inputs: readonly TensorSpec[], axes: BatchAxes): string | undefined {
+  let key = '';
+  for (const input of inputs) {
+    const axis = axes[input.name];
+    if (axis === null || axis === undefined) return undefined;
+    if (input.shape.some((dim, i) => i !== axis && !(typeof dim === 'number' && dim > 0))) return undefined;
+    key += `${input.dtype}[${input.shape.map((dim, i) => (i === axis ? '*' : dim)).join(',')}];`;
+  }
+  return key;
+}
+
 function describeValues(tensor: TensorValue): string {
   const { data } = tensor;
   if (data.length <= INLINE_VALUES) return Array.isArray(data) ? JSON.stringify(data) : Array.from(data as ArrayLike<number | bigint>, String).join(',');

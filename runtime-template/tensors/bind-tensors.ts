@@ -8,7 +8,7 @@
 import type { TensorSpec, TensorValue } from '../contract.js';
 import { errors } from '../errors.js';
 import { formatShape, isDynamicDim, toTensor } from '../adapters/nested-array.js';
-import { computeBatchKey, type BatchAxes } from './batch-key.js';
+import { computeBatchKey, constantBatchKey, type BatchAxes } from './batch-key.js';
 import { sizeOf } from './along-axis.js';
 
 export interface BoundTensors {
@@ -34,13 +34,17 @@ export function createTensorBinder(inputs: readonly TensorSpec[], axes: BatchAxe
         throw errors.invalidInput(field(input.name), `a value for model input "${input.name}" (${input.dtype} ${formatShape(input.shape)})`, 'nothing');
       }
     }
+    let keys = 0;
+    for (const _ in values) keys += 1;
+    if (keys === names.length) return; // every input is there, so nothing else is
     const unknown = Object.keys(values).find((key) => !names.includes(key));
     if (unknown !== undefined) throw errors.invalidInput(field(unknown), `one of the model inputs ${names.join(', ')}`, 'an unknown input');
   };
+  const fixedKey = constantBatchKey(inputs, axes);
   const finish = (feeds: Record<string, TensorValue>, field: (name: string) => string): BoundTensors => ({
     feeds,
     rows: countRows(inputs, axes, feeds, field),
-    key: computeBatchKey(inputs, axes, feeds),
+    key: fixedKey ?? computeBatchKey(inputs, axes, feeds),
   });
   return {
     fromJson(values, field) {
@@ -71,12 +75,14 @@ const DATA_TYPES: Record<TensorSpec['dtype'], string> = {
 function checkTensor(tensor: TensorValue, spec: TensorSpec, field: string): void {
   if (tensor.dtype !== spec.dtype) throw errors.dtypeMismatch(field, spec.dtype, tensor.dtype);
   const dims = tensor.dims;
-  const expected = formatShape(spec.shape);
-  if (!Array.isArray(dims) || dims.some((dim) => !Number.isInteger(dim) || dim < 0)) throw errors.shapeMismatch(field, expected, 'an invalid shape');
-  if (dims.length !== spec.shape.length) throw errors.shapeMismatch(field, `${expected} (rank ${spec.shape.length})`, `rank ${dims.length} ${formatShape(dims)}`);
-  spec.shape.forEach((dim, i) => {
-    if (!isDynamicDim(dim) && dims[i] !== dim) throw errors.shapeMismatch(field, expected, formatShape(dims));
-  });
+  // Messages are spelled out only for an error: formatting the shape per request was a visible cost (profiled).
+  const expected = () => formatShape(spec.shape);
+  if (!Array.isArray(dims) || dims.some((dim) => !Number.isInteger(dim) || dim < 0)) throw errors.shapeMismatch(field, expected(), 'an invalid shape');
+  if (dims.length !== spec.shape.length) throw errors.shapeMismatch(field, `${expected()} (rank ${spec.shape.length})`, `rank ${dims.length} ${formatShape(dims)}`);
+  for (let i = 0; i < dims.length; i++) {
+    const dim = spec.shape[i]!;
+    if (!isDynamicDim(dim) && dims[i] !== dim) throw errors.shapeMismatch(field, expected(), formatShape(dims));
+  }
   if (dims.includes(0)) throw errors.emptyInput(field);
   const dataType = Array.isArray(tensor.data) ? 'Array' : tensor.data?.constructor?.name;
   if (dataType !== DATA_TYPES[spec.dtype]) throw new Error(`${field}: ${spec.dtype} tensor built with ${dataType} data`);
