@@ -4,7 +4,6 @@
  * Usage: npm run bench:batching [-- --quick] [-- --only heavy:CORK:1.2,2]. Writes bench/results/batching.{md,svg,json};
  * a run narrowed with --only (model, policy names, level fractions or rates) writes batching-only.* instead.
  */
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +13,7 @@ import { saveModel } from '../../samples/lib/onnx-builder.js';
 import { trainIris } from '../../samples/iris/train.js';
 import { buildBento, startBento } from './bento-server.js';
 import { startCpuSampler } from './cpu-sampler.js';
+import { runJsonChild } from './json-child.js';
 import { answersWithinBoundPct, meanBatchSize, scrapeBatchCounters } from './metrics-scrape.js';
 import type { LoadJob, LoadReport } from './load-process.js';
 import { percentile } from './open-loop.js';
@@ -54,33 +54,8 @@ function makeBodies(scenario: ModelScenario): string[] {
   );
 }
 
-/**
- * Runs a bench script in its own Node process: `started` resolves when it prints a first line (a script that
- * sets up before its measured part says so), `result` with the JSON of its last line.
- */
-function runJsonChild<T>(script: string, args: string[], input = ''): { started: Promise<void>; result: Promise<T> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', here(script), ...args], { stdio: ['pipe', 'pipe', 'inherit'] });
-  let out = '';
-  let markStarted: () => void;
-  const started = new Promise<void>((resolve) => (markStarted = resolve));
-  child.stdout.on('data', (chunk: Buffer) => {
-    out += chunk.toString();
-    if (out.includes('\n')) markStarted();
-  });
-  child.stdin.end(input);
-  const result = new Promise<T>((resolve, reject) =>
-    child.on('exit', (code) => {
-      markStarted();
-      const last = out.trim().split('\n').at(-1) ?? '';
-      if (code === 0) resolve(JSON.parse(last) as T);
-      else reject(new Error(`${script} exited with ${code}`));
-    }),
-  );
-  return { started, result };
-}
-
 function startProber(url: string, durationMs: number): Promise<{ latenciesMs: number[]; failures: number }> {
-  return runJsonChild<{ latenciesMs: number[]; failures: number }>('./healthz-prober.ts', [url, String(durationMs), '10']).result;
+  return runJsonChild<{ latenciesMs: number[]; failures: number }>(here('./healthz-prober.ts'), [url, String(durationMs), '10']).result;
 }
 
 async function runPolicy(
@@ -109,7 +84,7 @@ async function runPolicy(
       warmConnections: Math.ceil((ratePerS * scenario.maxLatencyMs) / 1000) + 32,
       niceness: scenario.loadNiceness,
     };
-    return runJsonChild<LoadReport>('./load-process.ts', [], JSON.stringify(job));
+    return runJsonChild<LoadReport>(here('./load-process.ts'), [], JSON.stringify(job));
   };
   const rateOf = (level: ModelScenario['levels'][number]) => level.perS ?? level.fraction! * raw.best.rowsPerS;
   // Warm-up (not recorded): JIT, sockets, and CORK's cost model learning the batch time.
