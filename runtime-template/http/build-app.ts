@@ -105,7 +105,7 @@ export function buildApp(config: RuntimeConfig, pool: ModelPool, options: BuildA
     return pipeline.dispatcher;
   });
   // The Open Inference Protocol (KServe v2) on the same pipelines, so its requests batch with the routes' own.
-  registerOpenInference(app, { config, pool, pipelines, isClosing: () => drain.draining });
+  registerOpenInference(app, { config, pool, pipelines, drain });
   app.addHook('onClose', async () => {
     await Promise.all(dispatchers.map((dispatcher) => dispatcher.drain()));
   });

@@ -1,6 +1,7 @@
 /** gRPC's typed `InferTensorContents`: one repeated field per datatype family, row-major. */
 import type { TensorValue } from '../contract.js';
-import { allocate, INTEGER_RANGES } from '../adapters/nested-array.js';
+import { INTEGER_RANGES } from '../adapters/nested-array.js';
+import { allocate } from '../tensors/allocate.js';
 import { describeValue, errors } from '../errors.js';
 import type { DeclaredTensor } from './declared-tensor.js';
 

@@ -12,6 +12,7 @@
 import type { ModelSpec, RuntimeConfig, TensorValue } from '../contract.js';
 import type { CancelSignal, DispatchError } from '../batching/dispatcher.js';
 import { ApiError, errors } from '../errors.js';
+import type { DrainState } from '../http/drain-state.js';
 import type { ApiPipeline } from '../execution/create-api-pipeline.js';
 import type { ModelPool } from '../model/create-model-pool.js';
 import { toV2Datatype, toV2TensorMetadata, type V2Datatype } from './datatypes.js';
@@ -68,10 +69,14 @@ export interface InferenceServiceOptions {
   config: RuntimeConfig;
   pool: ModelPool;
   pipelines: ApiPipeline[];
-  isClosing: () => boolean;
+  /**
+   * The server's shutdown state: while draining (DRAIN_DELAY_MS) readiness says no and inference goes on, as on the
+   * API routes; once refusing, a request that arrived after refusing began is answered 503.
+   */
+  drain: DrainState;
 }
 
-export function createInferenceService({ config, pool, pipelines, isClosing }: InferenceServiceOptions): InferenceService {
+export function createInferenceService({ config, pool, pipelines, drain }: InferenceServiceOptions): InferenceService {
   const version = config.service.version;
   const models = config.models.map((spec): V2Model => {
     const direct = pipelines.filter((pipeline) => pipeline.api.model === spec.name && pipeline.bindTensors);
@@ -86,7 +91,7 @@ export function createInferenceService({ config, pool, pipelines, isClosing }: I
     name: config.service.name,
     version,
     models,
-    isReady: () => pool.isReady() && !isClosing(),
+    isReady: () => pool.isReady() && !drain.draining,
     findModel(name, requested) {
       const model = byName.get(name);
       if (!model) {
@@ -112,7 +117,7 @@ export function createInferenceService({ config, pool, pipelines, isClosing }: I
       }
       const selected = selectOutputs(model.spec, request.outputs);
       checkNamesAndDatatypes(model.spec, request.inputs);
-      if (isClosing()) throw errors.shuttingDown();
+      if (drain.refusing && receivedAt >= drain.refusingSince) throw errors.shuttingDown();
       if (!pool.isReady()) throw errors.notReady();
       const { item, rows } = bindTensors(request.inputs, fieldOf);
       const outcome = await model.pipeline.dispatcher.submit(item, rows, signal, receivedAt);

@@ -1,6 +1,7 @@
 /** A v2 REST tensor's `data`, flat or nested, row-major, into typed data; and typed data back to a flat JSON list. */
 import type { TensorValue } from '../contract.js';
-import { allocate, INTEGER_RANGES } from '../adapters/nested-array.js';
+import { INTEGER_RANGES } from '../adapters/nested-array.js';
+import { allocate } from '../tensors/allocate.js';
 import { toJsonScalar, toShortestFloat32 } from '../adapters/tensor-json.js';
 import { describeValue, errors } from '../errors.js';
 import type { DeclaredTensor } from './declared-tensor.js';

@@ -1,6 +1,7 @@
 /** Wires the Open Inference Protocol into a bento's app: the service over its pipelines, and the REST routes. */
 import type { FastifyInstance } from 'fastify';
 import type { RuntimeConfig } from '../contract.js';
+import type { DrainState } from '../http/drain-state.js';
 import type { ApiPipeline } from '../execution/create-api-pipeline.js';
 import type { ModelPool } from '../model/create-model-pool.js';
 import { createInferenceService, type InferenceService } from './inference-service.js';
@@ -17,7 +18,7 @@ export interface OpenInferenceOptions {
   config: RuntimeConfig;
   pool: ModelPool;
   pipelines: ApiPipeline[];
-  isClosing: () => boolean;
+  drain: DrainState;
 }
 
 export function registerOpenInference(app: FastifyInstance, options: OpenInferenceOptions): InferenceService {
