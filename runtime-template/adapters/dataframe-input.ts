@@ -6,7 +6,8 @@
 import type { DataframeColumn, DataframeInputSpec, Dtype, TensorValue } from '../contract.js';
 import { describeValue, errors } from '../errors.js';
 import { checkColumns, readOrient, type Table } from './dataframe-orients.js';
-import { allocate, INTEGER_RANGES } from './nested-array.js';
+import { INTEGER_RANGES } from './nested-array.js';
+import { allocate } from '../tensors/allocate.js';
 import { parseCsv } from './parse-csv.js';
 import type { InputAdapter } from './types.js';
 

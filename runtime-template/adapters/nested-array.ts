@@ -1,6 +1,7 @@
 /** Converting JSON nested arrays into typed tensors, checking dtype, rank, shape and raggedness on the way. */
 import type { Dim, Dtype, TensorValue } from '../contract.js';
 import { describeValue, errors } from '../errors.js';
+import { allocate } from '../tensors/allocate.js';
 
 export interface TensorTarget {
   dtype: Dtype;
@@ -102,18 +103,6 @@ function inferDims(value: unknown, target: TensorTarget, field: string): number[
     if (!isDynamicDim(dim) && dims[i] !== dim) throw errors.shapeMismatch(field, formatShape(target.shape), formatShape(dims));
   }
   return dims;
-}
-
-export function allocate(dtype: Dtype, size: number): TensorValue['data'] {
-  switch (dtype) {
-    case 'float32': return new Float32Array(size);
-    case 'float64': return new Float64Array(size);
-    case 'int32': return new Int32Array(size);
-    case 'int64': return new BigInt64Array(size);
-    case 'uint8': case 'bool': return new Uint8Array(size);
-    case 'int8': return new Int8Array(size);
-    case 'string': return new Array<string>(size);
-  }
 }
 
 const leafConverters = new Map<Dtype, Leaf>();

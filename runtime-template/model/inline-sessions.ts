@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
 import type { ModelSpec } from '../contract.js';
-import { allocate } from '../adapters/nested-array.js';
+import { allocate } from '../tensors/allocate.js';
 import type { Feeds } from './messages.js';
 import { createSessionOptions } from './session-options.js';
 import { toTensorValue } from './tensor-transfer.js';
