@@ -160,7 +160,7 @@ export function createCorkDispatcher<TIn, TOut>(options: CorkDispatcherOptions<T
     const { startMs, batchRows } = forecast(now, queue.rows(), rows);
     if (startMs <= 0 && queue.size() === 0) return false;
     const estimatedMs = cost.estimateMs(batchRows);
-    const headroomMs = 0.1 * startMs + 2 * computeSafetyMs(estimatedMs, timerSlackMs);
+    const headroomMs = 0.1 * startMs + 2 * computeSafetyMs(estimatedMs, timerSlackMs, cost.overrun());
     return waitedMs + startMs + estimatedMs + headroomMs > maxLatencyMs;
   }
 
@@ -227,7 +227,7 @@ export function createCorkDispatcher<TIn, TOut>(options: CorkDispatcherOptions<T
    * maxBatchSize and within the oldest item's deadline.
    */
   function planBatch(now: number, head: PendingItem<TIn, TOut>): Plan<PendingItem<TIn, TOut>> {
-    const deadlineRows = computeRowsWithinDeadline(cost.current(), now - head.arrivedAt, maxLatencyMs, timerSlackMs);
+    const deadlineRows = computeRowsWithinDeadline(cost.current(), now - head.arrivedAt, maxLatencyMs, timerSlackMs, cost.overrun());
     // The head goes out even when the margin does not fit: it is not hopeless, so it can still make it.
     const cap = Math.max(head.rows, Math.min(maxBatchSize, deadlineRows));
     const { entries, rows, overflow } = collectBatch(queue, head, cap);
@@ -257,7 +257,7 @@ export function createCorkDispatcher<TIn, TOut>(options: CorkDispatcherOptions<T
     if (drainLatch.draining) return 'drain';
     if (plan.closedBy) return plan.closedBy;
     const estimatedMs = cost.estimateMs(plan.rows);
-    const latencyAt = head.arrivedAt + maxLatencyMs - estimatedMs - computeSafetyMs(estimatedMs, timerSlackMs);
+    const latencyAt = head.arrivedAt + maxLatencyMs - estimatedMs - computeSafetyMs(estimatedMs, timerSlackMs, cost.overrun());
     if (now >= latencyAt) return 'latency';
     const gapMs = arrivals.expectedGapMs(now);
     const lastAt = arrivals.lastArrivalAt();

@@ -1,8 +1,10 @@
 /**
  * Online estimate of one batch's execution time, t(n) = a·n + b, fitted by least squares over a sliding
  * window of recent batches. `a` is the per-row cost (ms/row), `b` the fixed per-batch cost (ms): the
- * overhead that batching amortises.
+ * overhead that batching amortises. It also tracks how far recent batches overran their estimate.
  */
+import { MIN_OVERRUN } from './release-rule.js';
+
 export interface CostEstimate {
   /** ms per row. */
   a: number;
@@ -28,9 +30,25 @@ export interface CostModel {
   record(rows: number, ms: number): CostEstimate;
   /** Batches measured so far (not capped by the window). */
   samples(): number;
+  /**
+   * How much longer than estimated recent batches ran, as a share of the estimate (0.25: 25% longer): the
+   * second-largest over the last OVERRUN_WINDOW batches (one preempted batch is not a trend), clamped to
+   * [MIN_OVERRUN, MAX_OVERRUN]. The fit follows a slowdown only as old batches leave its window; this says at
+   * once that deadlines need more room.
+   */
+  overrun(): number;
 }
 
+/** Batches whose overrun is remembered. */
+export const OVERRUN_WINDOW = 16;
+/** Beyond this the fit itself is wrong, not the machine slow: it refits from the new batches anyway. */
+export const MAX_OVERRUN = 0.5;
+/** Batches measured before their overrun counts: the first fits can be far off and would inflate it. */
+const OVERRUN_AFTER_SAMPLES = 8;
+
 export function createCostModel(options: CostModelOptions = {}): CostModel {
+  const overruns: number[] = [];
+  let overrun = MIN_OVERRUN; // recomputed per batch: the dispatcher reads it on every decision
   const windowSize = Math.max(2, Math.floor(options.windowSize ?? 64));
   const rowsWindow: number[] = [];
   const msWindow: number[] = [];
@@ -42,8 +60,16 @@ export function createCostModel(options: CostModelOptions = {}): CostModel {
     estimateMs: (rows) => fit.a * Math.max(0, rows) + fit.b,
     current: () => ({ ...fit }),
     samples: () => measured,
+    overrun: () => overrun,
     record(rows, ms) {
       if (!Number.isFinite(rows) || !Number.isFinite(ms) || rows < 0 || ms < 0) return { ...fit };
+      const estimatedMs = fit.a * rows + fit.b;
+      if (measured >= OVERRUN_AFTER_SAMPLES && estimatedMs > 0) {
+        overruns.push(ms / estimatedMs - 1);
+        if (overruns.length > OVERRUN_WINDOW) overruns.shift();
+        const secondLargest = overruns.length < 2 ? MIN_OVERRUN : [...overruns].sort((x, y) => y - x)[1]!;
+        overrun = Math.min(MAX_OVERRUN, Math.max(MIN_OVERRUN, secondLargest));
+      }
       if (rowsWindow.length < windowSize) {
         rowsWindow.push(rows);
         msWindow.push(ms);

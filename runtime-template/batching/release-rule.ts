@@ -4,9 +4,16 @@
  */
 import type { CostEstimate } from './cost-model.js';
 
-/** Margin kept before a latency deadline: timer lateness plus 10% for error in the cost estimate (ms). */
-export function computeSafetyMs(estimatedMs: number, timerSlackMs: number): number {
-  return timerSlackMs + 0.1 * estimatedMs;
+/** The least share by which a batch may overrun its estimate, as the safety margin assumes it (10%). */
+export const MIN_OVERRUN = 0.1;
+
+/**
+ * Margin kept before a latency deadline: timer lateness plus what the batch may overrun its estimate by (ms).
+ * `overrun` is a share of the estimate ≥ MIN_OVERRUN (10%, for error in the cost estimate), raised by the cost
+ * model when recent batches ran longer than estimated (cost-model.ts).
+ */
+export function computeSafetyMs(estimatedMs: number, timerSlackMs: number, overrun = MIN_OVERRUN): number {
+  return timerSlackMs + overrun * estimatedMs;
 }
 
 /**
@@ -18,9 +25,10 @@ export function computeRowsWithinDeadline(
   waitedMs: number,
   maxLatencyMs: number,
   timerSlackMs: number,
+  overrun = MIN_OVERRUN,
 ): number {
-  // waited + 1.1·(a·n + b) + slack ≤ maxLatency, solved for n.
-  const budgetMs = (maxLatencyMs - waitedMs - timerSlackMs) / 1.1 - cost.b;
+  // waited + (1 + overrun)·(a·n + b) + slack ≤ maxLatency, solved for n.
+  const budgetMs = (maxLatencyMs - waitedMs - timerSlackMs) / (1 + overrun) - cost.b;
   if (budgetMs < 0) return 0;
   // The epsilon keeps float noise (11 / 1.1 = 9.999…) from costing a whole row at the boundary.
   return cost.a > 0 ? Math.floor(budgetMs / cost.a + 1e-9) : Number.POSITIVE_INFINITY;

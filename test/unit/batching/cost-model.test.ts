@@ -3,6 +3,22 @@ import { createCostModel, fitLinearCost } from '../../../runtime-template/batchi
 import { createRandom } from './fake-time.js';
 
 describe('cost model', () => {
+  it('says how far recent batches overran their estimate, past one outlier, for its last 16 batches', () => {
+    const model = createCostModel();
+    for (let i = 0; i < 8; i += 1) model.record(10, 10); // 10 ms per 10-row batch, learnt
+    expect(model.overrun()).toBe(0.1); // the floor: 10% for estimate error
+    model.record(10, 14); // one batch 40% over (a preempted one): not a trend
+    expect(model.overrun()).toBe(0.1);
+    model.record(10, 13.5); // a second one: the machine is slower now
+    expect(model.overrun()).toBeGreaterThan(0.2);
+    expect(model.overrun()).toBeLessThan(0.4);
+    for (let i = 0; i < 16; i += 1) model.record(10, model.estimateMs(10)); // on estimate again
+    expect(model.overrun()).toBe(0.1);
+    for (let i = 0; i < 4; i += 1) model.record(10, 10 * model.estimateMs(10)); // a fit far off is capped
+    expect(model.overrun()).toBe(0.5);
+  });
+
+
   it('starts from its prior and estimates nothing negative', () => {
     const model = createCostModel({ prior: { a: 0.2, b: -3 } });
     expect(model.current()).toEqual({ a: 0.2, b: 0 });

@@ -33,6 +33,8 @@ describe('release rule arithmetic', () => {
     expect(computeRowsWithinDeadline(cost, 40, 100, 2)).toBe(1193);
     expect(computeRowsWithinDeadline(cost, 95, 100, 2)).toBe(0);
     expect(computeRowsWithinDeadline({ a: 0, b: 5 }, 0, 100, 2)).toBe(Number.POSITIVE_INFINITY);
+    // Batches lately ran 40% over their estimate: 58 ms / 1.4 − 5 = 36.4 ms; / 0.04 = 910 rows.
+    expect(computeRowsWithinDeadline(cost, 40, 100, 2, 0.4)).toBe(910);
   });
 
   it('forecasts a new item behind full batches spread over the workers that free first', () => {
