@@ -20,6 +20,7 @@ import { percentile } from './open-loop.js';
 import { mergeRawLimits, openRawModel, type RawLimit, type RawModel } from './raw-limit.js';
 import { renderReport, renderPlot, type BenchResults, type LevelResult } from './report.js';
 import { listPolicies, listScenarios, applyOnly, parseOnly, RUNTIME, type ModelScenario, type PolicySpec } from './scenarios.js';
+import { usePrivateTmpdir } from './private-tmpdir.js';
 
 const here = (path: string): string => fileURLToPath(new URL(path, import.meta.url));
 const quick = process.argv.includes('--quick');
@@ -151,6 +152,7 @@ async function main(): Promise<void> {
   const started = performance.now();
   const paths = ensureModels();
   const root = mkdtempSync(join(tmpdir(), 'bentoc-bench-'));
+  usePrivateTmpdir(root);
   const results: BenchResults = {
     date: new Date().toISOString(),
     quick,

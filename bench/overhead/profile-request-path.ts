@@ -12,10 +12,12 @@ import autocannon from 'autocannon';
 import { trainIris } from '../../samples/iris/train.js';
 import { buildBento } from '../batching/bento-server.js';
 import { categorize, topFunctions, type CpuProfile } from './categorize-profile.js';
+import { usePrivateTmpdir } from '../batching/private-tmpdir.js';
 
 const at = process.argv.indexOf('--seconds');
 const seconds = at >= 0 ? Number(process.argv[at + 1]) : 8;
 const root = mkdtempSync(join(tmpdir(), 'bentoc-profile-'));
+usePrivateTmpdir(root);
 
 try {
   const modelPath = join(root, 'iris.onnx');

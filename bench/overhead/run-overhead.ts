@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runHeavyOpenLoop } from './heavy-open-loop.js';
 import { runTinyClosedLoop } from './tiny-closed-loop.js';
+import { usePrivateTmpdir } from '../batching/private-tmpdir.js';
 
 const arg = (name: string): string | undefined => {
   const at = process.argv.indexOf(`--${name}`);
@@ -24,6 +25,7 @@ const log = (line: string) => process.stderr.write(`${line}\n`);
 const started = Date.now();
 const loadAtStart = loadavg()[0]!;
 const root = mkdtempSync(join(tmpdir(), 'bentoc-overhead-'));
+usePrivateTmpdir(root);
 const sections: string[] = [];
 try {
   if (part !== 'heavy') {
