@@ -153,6 +153,11 @@ export interface RuntimeSettings {
   /** Whole-request budget, in ms, after which the client gets a 504. @default 60_000 */
   requestTimeoutMs: number;
   /**
+   * Idle keep-alive time, in ms, sent to clients as `Keep-Alive: timeout=N`; shutdown waits up to this (+1 s) for
+   * idle connections. Absent: DEFAULT_KEEP_ALIVE_TIMEOUT_MS (http/drain-state.ts).
+   */
+  keepAliveTimeoutMs?: number;
+  /**
    * Port of the Open Inference Protocol's gRPC service; absent or 0: none. The compiler writes 8001 unless
    * the bentofile's `runtime.grpc_port` says otherwise.
    */

@@ -239,6 +239,10 @@ export interface Runtime {
   body_limit?: number | string;
   request_timeout_ms?: number;
   /**
+   * How long an idle keep-alive connection stays open (sent to clients as Keep-Alive: timeout=N). Behind a load balancer set it above the balancer's idle timeout (AWS ALB: 60 s), or the balancer may send on a connection the server is closing. Shutdown waits up to this long (+1 s) for idle connections.
+   */
+  keep_alive_timeout_ms?: number;
+  /**
    * Port of the Open Inference Protocol (KServe v2) gRPC service; 0 turns it off. The v2 REST routes are always on the HTTP port.
    */
   grpc_port?: number;

@@ -52,10 +52,12 @@ export const deployDefaults = {
   targetInFlight: 16,
   preStopSeconds: 5,
   /**
-   * The runtime gives up draining after requestTimeoutMs + 16 s: 11 s for idle keep-alive connections to pass
-   * their advertised timeout, 5 s margin (runtime-template/serve/start-server.ts).
+   * The runtime gives up draining after requestTimeoutMs + keep-alive time + 6 s: idle keep-alive connections get
+   * their advertised timeout + 1 s, then a 5 s margin (runtime-template/serve/start-server.ts).
    */
-  runtimeDrainMarginMs: 16_000,
+  runtimeDrainMarginMs: 6_000,
+  /** The runtime's keep-alive time when the bento does not set one (runtime-template/http/drain-state.ts). */
+  keepAliveTimeoutMs: 10_000,
   graceMarginSeconds: 5,
 } as const;
 
@@ -69,7 +71,8 @@ export function resolveDeployPlan(bento: { name: string; version: string; manife
   // --replicas is the floor the autoscaler keeps; without it, autoscale.min, then replicas.
   const min = flags.replicas ?? settings.autoscale?.min ?? replicas;
   const max = Math.max(min, flags.maxReplicas ?? settings.autoscale?.max ?? min * deployDefaults.maxReplicasFactor);
-  const drainMs = manifest.runtime.requestTimeoutMs + deployDefaults.runtimeDrainMarginMs;
+  const keepAliveMs = manifest.runtime.keepAliveTimeoutMs ?? deployDefaults.keepAliveTimeoutMs;
+  const drainMs = manifest.runtime.requestTimeoutMs + keepAliveMs + deployDefaults.runtimeDrainMarginMs;
   const selector = { 'app.kubernetes.io/name': name, 'app.kubernetes.io/component': 'model-server' };
   return {
     name,

@@ -20,7 +20,7 @@ import { acceptsMultipart } from './media-type.js';
 import { registerMultipart } from './multipart.js';
 import { registerHealthRoutes } from './health-routes.js';
 import { registerMetrics } from './metrics-routes.js';
-import { createDrainState, KEEP_ALIVE_TIMEOUT_MS, startRefusing, type DrainState } from './drain-state.js';
+import { createDrainState, keepAliveTimeoutOf, startRefusing, type DrainState } from './drain-state.js';
 import { registerOpenInference } from '../v2/register-open-inference.js';
 
 export interface BuildAppOptions {
@@ -39,6 +39,7 @@ export interface BuildAppOptions {
 
 export function buildApp(config: RuntimeConfig, pool: ModelPool, options: BuildAppOptions): FastifyInstance {
   const { bodyLimitBytes, requestTimeoutMs } = config.runtime;
+  const keepAliveTimeout = keepAliveTimeoutOf(config.runtime);
   const logger = options.logger ?? false;
   const app = (logger
     ? Fastify({
@@ -47,9 +48,9 @@ export function buildApp(config: RuntimeConfig, pool: ModelPool, options: BuildA
         // One line per request (onResponse below) instead of fastify's two.
         logController: new LogController({ disableRequestLogging: true }),
         return503OnClosing: false,
-        keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
+        keepAliveTimeout,
       })
-    : Fastify({ logger: false, bodyLimit: bodyLimitBytes, return503OnClosing: false, keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS })) as unknown as FastifyInstance;
+    : Fastify({ logger: false, bodyLimit: bodyLimitBytes, return503OnClosing: false, keepAliveTimeout })) as unknown as FastifyInstance;
   const metrics = options.metrics ?? createMetrics();
 
   // Bodies of any other media type arrive as Buffers; each API route decides with its adapter whether to 415.

@@ -25,10 +25,17 @@ export function startRefusing(state: DrainState): void {
 }
 
 /**
- * Idle keep-alive time in ms, sent to clients as `Keep-Alive: timeout=10`. Clients that honour the hint (undici
- * drops an idle socket 2 s before it, Node's agent 1 s) stop using a socket before the server closes it, so the
- * drain may close a connection quiet this long (+1 s, as Node does) without racing a request being written.
- * It is also the longest a drain waits for an idle connection: shorter than fastify's 72 s, longer than Node's
- * 5 s, whose 3 s margin a client's event loop overran on a 2-core machine under CPU hogs ("other side closed").
+ * Idle keep-alive time in ms unless the bentofile sets `runtime.keep_alive_timeout_ms`, sent to clients as
+ * `Keep-Alive: timeout=10`. Clients that honour the hint (undici drops an idle socket 2 s before it, Node's agent
+ * 1 s) stop using a socket before the server closes it, so the drain may close a connection quiet this long (+1 s,
+ * as Node does) without racing a request being written. It is also the longest a drain waits for an idle
+ * connection: shorter than fastify's 72 s, longer than Node's 5 s, whose 3 s margin a client's event loop overran
+ * on a 2-core machine under CPU hogs ("other side closed"). Behind a load balancer it must exceed the balancer's
+ * idle timeout, which is why it is a setting.
  */
-export const KEEP_ALIVE_TIMEOUT_MS = 10_000;
+export const DEFAULT_KEEP_ALIVE_TIMEOUT_MS = 10_000;
+
+/** The bento's idle keep-alive time, ms. */
+export function keepAliveTimeoutOf(runtime: { keepAliveTimeoutMs?: number }): number {
+  return runtime.keepAliveTimeoutMs ?? DEFAULT_KEEP_ALIVE_TIMEOUT_MS;
+}

@@ -8,7 +8,7 @@ import { trackConnections } from './connection-drain.js';
 import { installShutdown } from './install-shutdown.js';
 import { openBento } from './open-bento.js';
 import { describeListenFailure, resolveDrainDelayMs, resolveListenOptions, SettingError, USAGE, UsageError } from './listen-options.js';
-import { createDrainState, KEEP_ALIVE_TIMEOUT_MS } from '../http/drain-state.js';
+import { createDrainState, keepAliveTimeoutOf } from '../http/drain-state.js';
 import type { RunningGrpcServer } from '../v2/grpc-server.js';
 
 export interface StartServerOptions {
@@ -68,7 +68,7 @@ export async function startServer({ config, handlers, bundleUrl, argv, env }: St
   const drainState = createDrainState();
   const app = buildApp(config, pool, { bentoDir, handlers, logger, metrics, drainState });
   // An idle connection closes once quiet past the keep-alive time its client was told, plus Node's own 1 s margin.
-  const idleCloseMs = KEEP_ALIVE_TIMEOUT_MS + 1_000;
+  const idleCloseMs = keepAliveTimeoutOf(config.runtime) + 1_000;
   const connections = trackConnections(app.server, idleCloseMs);
   // The grace covers the delay, the slowest request, and the wait for idle keep-alive connections.
   const graceMs = drainDelayMs + config.runtime.requestTimeoutMs + idleCloseMs + 5_000;

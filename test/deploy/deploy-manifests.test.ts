@@ -101,7 +101,8 @@ describe('rollout safety in the Kubernetes objects', () => {
     const manifest = parse(runCli(['get', 'iris_classifier:latest', '-o', 'yaml'], { home }).stdout);
     const pod = deployment.spec.template.spec;
     const container = pod.containers[0];
-    const drainSeconds = manifest.runtime.requestTimeoutMs / 1000 + 5; // runtime: requestTimeoutMs + 5 s
+    // The runtime's drain limit: request timeout + keep-alive time (10 s unless set) + 6 s.
+    const drainSeconds = manifest.runtime.requestTimeoutMs / 1000 + (manifest.runtime.keepAliveTimeoutMs ?? 10_000) / 1000 + 6;
     expect(pod.terminationGracePeriodSeconds).toBeGreaterThan(container.lifecycle.preStop.sleep.seconds + drainSeconds);
     expect(deployment.spec.strategy.rollingUpdate.maxUnavailable).toBe(0);
     expect(deployment.spec.template.metadata.labels).toMatchObject(deployment.spec.selector.matchLabels);

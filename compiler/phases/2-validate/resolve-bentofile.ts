@@ -80,6 +80,8 @@ export function resolveBentofile(loaded: LoadedBentofile & { data: RawBentofile 
       device: raw.runtime?.device ?? 'auto',
       bodyLimitBytes: checkBodyLimit(parseSize(raw.runtime?.body_limit), loaded, bag) ?? defaults.bodyLimitBytes,
       requestTimeoutMs: raw.runtime?.request_timeout_ms ?? defaults.requestTimeoutMs,
+      // Written only when set: the runtime's default (10 s) applies otherwise, as it does for older bentos.
+      ...(raw.runtime?.keep_alive_timeout_ms !== undefined ? { keepAliveTimeoutMs: raw.runtime.keep_alive_timeout_ms } : {}),
       grpcPort: raw.runtime?.grpc_port ?? defaults.grpcPort,
     },
     docker: {
