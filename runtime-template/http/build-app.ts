@@ -101,12 +101,14 @@ export function buildApp(config: RuntimeConfig, pool: ModelPool, options: BuildA
     }),
   );
   if (pipelines.some((pipeline) => acceptsMultipart(pipeline.input.mediaTypes))) registerMultipart(app, bodyLimitBytes);
+  // One bento_requests_in_flight counter per API, shared by its route and the v2 requests it serves.
+  const inFlight = new Map(pipelines.map((pipeline) => [pipeline, metrics.trackInFlight(pipeline.api.name)]));
   const dispatchers = pipelines.map((pipeline) => {
-    registerApiRoute(app, pipeline, { pool, requestTimeoutMs, bodyLimitBytes, inFlight: metrics.trackInFlight(pipeline.api.name) });
+    registerApiRoute(app, pipeline, { pool, requestTimeoutMs, bodyLimitBytes, inFlight: inFlight.get(pipeline)! });
     return pipeline.dispatcher;
   });
   // The Open Inference Protocol (KServe v2) on the same pipelines, so its requests batch with the routes' own.
-  registerOpenInference(app, { config, pool, pipelines, drain });
+  registerOpenInference(app, { config, pool, pipelines, drain, inFlightOf: (pipeline) => inFlight.get(pipeline)! });
   app.addHook('onClose', async () => {
     await Promise.all(dispatchers.map((dispatcher) => dispatcher.drain()));
   });

@@ -13,6 +13,7 @@ import type { ModelSpec, RuntimeConfig, TensorValue } from '../contract.js';
 import type { CancelSignal, DispatchError } from '../batching/dispatcher.js';
 import { ApiError, errors } from '../errors.js';
 import type { DrainState } from '../http/drain-state.js';
+import type { InFlightCount } from '../metrics/create-metrics.js';
 import type { ApiPipeline } from '../execution/create-api-pipeline.js';
 import type { ModelPool } from '../model/create-model-pool.js';
 import { toV2Datatype, toV2TensorMetadata, type V2Datatype } from './datatypes.js';
@@ -74,9 +75,11 @@ export interface InferenceServiceOptions {
    * API routes; once refusing, a request that arrived after refusing began is answered 503.
    */
   drain: DrainState;
+  /** The API's bento_requests_in_flight counter: a v2 request counts there while it is queued or running. */
+  inFlightOf: (pipeline: ApiPipeline) => InFlightCount;
 }
 
-export function createInferenceService({ config, pool, pipelines, drain }: InferenceServiceOptions): InferenceService {
+export function createInferenceService({ config, pool, pipelines, drain, inFlightOf }: InferenceServiceOptions): InferenceService {
   const version = config.service.version;
   const models = config.models.map((spec): V2Model => {
     const direct = pipelines.filter((pipeline) => pipeline.api.model === spec.name && pipeline.bindTensors);
@@ -120,7 +123,14 @@ export function createInferenceService({ config, pool, pipelines, drain }: Infer
       if (drain.refusing && receivedAt >= drain.refusingSince) throw errors.shuttingDown();
       if (!pool.isReady()) throw errors.notReady();
       const { item, rows } = bindTensors(request.inputs, fieldOf);
-      const outcome = await model.pipeline.dispatcher.submit(item, rows, signal, receivedAt);
+      const inFlight = inFlightOf(model.pipeline);
+      inFlight.count++;
+      let outcome;
+      try {
+        outcome = await model.pipeline.dispatcher.submit(item, rows, signal, receivedAt);
+      } finally {
+        inFlight.count--;
+      }
       if (!outcome.ok) throw outcome.error;
       const values = outcome.value as Record<string, TensorValue>;
       return {

@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { RuntimeConfig } from '../contract.js';
 import type { DrainState } from '../http/drain-state.js';
+import type { InFlightCount } from '../metrics/create-metrics.js';
 import type { ApiPipeline } from '../execution/create-api-pipeline.js';
 import type { ModelPool } from '../model/create-model-pool.js';
 import { createInferenceService, type InferenceService } from './inference-service.js';
@@ -19,6 +20,7 @@ export interface OpenInferenceOptions {
   pool: ModelPool;
   pipelines: ApiPipeline[];
   drain: DrainState;
+  inFlightOf: (pipeline: ApiPipeline) => InFlightCount;
 }
 
 export function registerOpenInference(app: FastifyInstance, options: OpenInferenceOptions): InferenceService {

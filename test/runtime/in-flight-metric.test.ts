@@ -51,4 +51,26 @@ describe('bento_requests_in_flight', () => {
       await app.close();
     }
   });
+
+  it('counts the API\'s v2 requests too, native and v2 alike, and returns to 0', async () => {
+    const { pool, open } = createGatedPool();
+    const config = createIrisConfig({ apis: [createIrisApi()] });
+    const app = buildApp(config, pool, { bentoDir: '/nonexistent', handlers: {}, metrics: createMetrics({ defaultMetrics: false }) });
+    const v2Body = { inputs: [{ name: 'input', shape: [1, 4], datatype: 'FP32', data: [5.1, 3.5, 1.4, 0.2] }] };
+    try {
+      const pending = [
+        app.inject({ method: 'POST', url: '/predict', headers: { 'content-type': 'application/json' }, payload: '[[5.1,3.5,1.4,0.2]]' }),
+        app.inject({ method: 'POST', url: '/v2/models/iris/infer', payload: v2Body }),
+        app.inject({ method: 'POST', url: '/v2/models/iris/infer', payload: v2Body }),
+      ];
+      await expect.poll(() => readInFlight(app), { timeout: 5_000 }).toBe(3);
+      open();
+      const responses = await Promise.all(pending);
+      expect(responses.map((r) => r.statusCode)).toEqual([200, 200, 200]);
+      await expect.poll(() => readInFlight(app), { timeout: 5_000 }).toBe(0);
+    } finally {
+      open();
+      await app.close();
+    }
+  });
 });
