@@ -2,7 +2,7 @@
 import type { TensorValue } from '../contract.js';
 import { INTEGER_RANGES } from '../adapters/nested-array.js';
 import { allocate } from '../tensors/allocate.js';
-import { toJsonScalar, toShortestFloat32 } from '../adapters/tensor-json.js';
+import { toNestedArray } from '../adapters/tensor-json.js';
 import { describeValue, errors } from '../errors.js';
 import type { DeclaredTensor } from './declared-tensor.js';
 
@@ -53,14 +53,11 @@ function leafFor(dtype: TensorValue['dtype']): (value: unknown) => unknown {
   return dtype === 'int64' ? (v) => (fits(v) ? BigInt(v) : undefined) : (v) => (fits(v) ? v : undefined);
 }
 
-/** Row-major values as JSON: float32 in shortest exact form, int64 as numbers, BOOL as true/false. */
+/**
+ * Row-major values as a flat JSON list, as the API routes print them (adapters/tensor-json.ts): float32 in shortest
+ * exact form up to SHORTEST_FLOAT32_MAX_VALUES values (past it, shortening would hold the event loop), int64 as
+ * numbers, BOOL as true/false.
+ */
 export function encodeJsonData(tensor: TensorValue): unknown[] {
-  const { data } = tensor;
-  const out = new Array<unknown>(data.length);
-  if (tensor.dtype === 'float32') {
-    for (let i = 0; i < data.length; i++) out[i] = toShortestFloat32(data[i] as number);
-    return out;
-  }
-  for (let i = 0; i < data.length; i++) out[i] = toJsonScalar(tensor, data[i]);
-  return out;
+  return toNestedArray({ ...tensor, dims: [tensor.data.length] }) as unknown[];
 }
