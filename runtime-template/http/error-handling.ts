@@ -45,10 +45,18 @@ export function toApiError(error: unknown, bodyLimitBytes: number): ApiError {
   return errors.internal(error);
 }
 
+/**
+ * Whether an answer is a fault of this server, logged loud: a 5xx other than 503 (not ready, shed, shutting down
+ * are expected answers, by the thousand under overload). One rule for the API routes, v2 REST and gRPC.
+ */
+export function isServerFault(error: ApiError): boolean {
+  return error.statusCode >= 500 && error.statusCode !== 503;
+}
+
 export function installErrorHandling(app: FastifyInstance, bodyLimitBytes: number): void {
   app.setErrorHandler((error, request, reply) => {
     const apiError = toApiError(error, bodyLimitBytes);
-    if (apiError.statusCode >= 500 && apiError.code !== 'not_ready' && apiError.statusCode !== 503) {
+    if (isServerFault(apiError)) {
       request.log.error({ err: apiError.cause ?? error, code: apiError.code }, apiError.message);
     }
     if (apiError.retryAfterSeconds !== undefined) reply.header('retry-after', String(Math.ceil(apiError.retryAfterSeconds)));

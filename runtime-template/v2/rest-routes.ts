@@ -4,7 +4,7 @@
  * protocol says. The parent app's hooks (metrics, shutdown refusal, logging) apply here too.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { toApiError } from '../http/error-handling.js';
+import { isServerFault, toApiError } from '../http/error-handling.js';
 import { errors } from '../errors.js';
 import { V2_EXTENSIONS, type InferenceService } from './inference-service.js';
 import { formatRestInferResponse, HEADER_LENGTH, parseRestInferBody } from './rest-infer-body.js';
@@ -29,7 +29,7 @@ async function plugin(v2: FastifyInstance, { service, requestTimeoutMs, bodyLimi
   v2.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
   v2.setErrorHandler((error, request, reply) => {
     const apiError = toApiError(error, bodyLimitBytes);
-    if (apiError.statusCode >= 500 && apiError.statusCode !== 503) request.log.error({ err: apiError.cause ?? error, code: apiError.code }, apiError.message);
+    if (isServerFault(apiError)) request.log.error({ err: apiError.cause ?? error, code: apiError.code }, apiError.message);
     if (apiError.retryAfterSeconds !== undefined) reply.header('retry-after', String(Math.ceil(apiError.retryAfterSeconds)));
     reply.code(apiError.statusCode).type(JSON_TYPE).send(JSON.stringify({ error: apiError.message }));
   });
