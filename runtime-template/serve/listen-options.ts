@@ -63,11 +63,16 @@ function parseFlags(argv: readonly string[]): Partial<Record<Flag, string>> {
 }
 
 /** What to do when the port cannot be bound: another process holds it, or it needs privileges. */
-export function describeListenFailure(code: 'EADDRINUSE' | 'EACCES', listen: ListenOptions): string {
-  const where = `${listen.host}:${listen.port}`;
+export function describeListenFailure(code: 'EADDRINUSE' | 'EACCES', listen: ListenOptions, grpc = false): string {
+  const port = grpc ? listen.grpcPort : listen.port;
+  const where = `${listen.host}:${port}`;
+  const pick = grpc
+    ? 'pick another with --grpc-port N (or GRPC_PORT=N; 0 turns the gRPC service off)'
+    : 'pick another with --port N (or PORT=N; 0 picks a free port)';
+  const what = grpc ? 'gRPC port' : 'port';
   return code === 'EADDRINUSE'
-    ? `port ${listen.port} is already in use (${where}): pick another with --port N (or PORT=N; 0 picks a free port), or stop what listens there`
-    : `no permission to listen on ${where}: ports below 1024 need privileges; pick another with --port N (or PORT=N)`;
+    ? `${what} ${port} is already in use (${where}): ${pick}, or stop what listens there`
+    : `no permission to listen on ${where}: ports below 1024 need privileges; ${pick}`;
 }
 
 /** `DRAIN_DELAY_MS`: how long SIGTERM keeps serving (with /readyz 503) before refusing new requests. */

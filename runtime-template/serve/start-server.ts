@@ -92,11 +92,11 @@ export async function startServer({ config, handlers, bundleUrl, argv, env }: St
     }
     await pool.ready;
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
+    const { code, grpc: onGrpcPort } = error as NodeJS.ErrnoException & { grpc?: boolean };
     if (code === 'EADDRINUSE' || code === 'EACCES') {
       // The user's to fix, so the fix, not a stack: one log line for log pipelines, one plain line for a terminal.
-      const fix = describeListenFailure(code, listen);
-      logger.fatal({ code, port: listen.port, host: listen.host }, fix);
+      const fix = describeListenFailure(code, listen, onGrpcPort);
+      logger.fatal({ code, port: onGrpcPort ? listen.grpcPort : listen.port, host: listen.host }, fix);
       console.error(`error: ${fix}`);
     } else logger.fatal({ err: error }, 'startup failed');
     await grpc?.drain().catch(() => undefined);

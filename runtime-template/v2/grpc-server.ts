@@ -7,7 +7,7 @@ import { Server, ServerCredentials, loadPackageDefinition, type GrpcObject, type
 import type { ServerUnaryCall, sendUnaryData } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
 import type { Logger } from 'pino';
-import { toApiError } from '../http/error-handling.js';
+import { isServerFault, toApiError } from '../http/error-handling.js';
 import type { RuntimeMetrics } from '../metrics/create-metrics.js';
 import { decodeModelInferRequest, encodeModelInferResponse, type ModelInferRequest } from './grpc-infer-message.js';
 import { toGrpcError } from './grpc-status.js';
@@ -71,12 +71,21 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<Runni
   const implementation = Object.fromEntries(Object.entries(methods).map(([name, method]) => [name, wrap(name, method, options)]));
   server.addService(grpcService, implementation);
   const port = await new Promise<number>((resolve, reject) => {
-    server.bindAsync(`${formatHost(options.host)}:${options.port}`, ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound)));
+    server.bindAsync(`${formatHost(options.host)}:${options.port}`, ServerCredentials.createInsecure(), (error, bound) => (error ? reject(withListenCode(error)) : resolve(bound)));
   });
   return {
     port,
     drain: () => new Promise((resolve) => server.tryShutdown(() => resolve())),
   };
+}
+
+/**
+ * grpc-js reports a busy or forbidden port as a plain Error ("No address added … [listen EADDRINUSE: …]"): give it
+ * the errno code, so start-up says what to fix as it does for the HTTP port.
+ */
+function withListenCode(error: Error): Error {
+  const code = /\b(EADDRINUSE|EACCES)\b/.exec(error.message)?.[1];
+  return code ? Object.assign(error, { code, grpc: true }) : error;
 }
 
 /** Runs a method, maps what it throws to a status, and records it like an HTTP request. */
@@ -95,7 +104,7 @@ function wrap(name: string, method: Unary, { metrics, logger, bodyLimitBytes }: 
       },
       (error: unknown) => {
         const apiError = toApiError(error, bodyLimitBytes);
-        if (apiError.statusCode >= 500 && apiError.statusCode !== 503) logger?.error({ err: apiError.cause ?? error, code: apiError.code, route }, apiError.message);
+        if (isServerFault(apiError)) logger?.error({ err: apiError.cause ?? error, code: apiError.code, route }, apiError.message);
         else if (apiError.statusCode !== 503) logger?.info({ route, status: apiError.statusCode, code: apiError.code }, 'grpc request');
         finish(apiError.statusCode);
         callback(toGrpcError(apiError));

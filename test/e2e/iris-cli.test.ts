@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
+import { createServer, type AddressInfo } from 'node:net';
 import { join, relative } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -123,6 +124,21 @@ describe('iris sample through the bentoc CLI', () => {
     const typo = runCli(['run', tag, 'predit', '--input', '[[1, 2, 3, 4]]'], { home });
     expect(typo.status).toBe(1);
     expect(typo.stderr).toContain('did you mean `predict`?');
+  });
+
+  it('says how to fix a busy gRPC port, as for the HTTP port, and exits 1', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const grpcPort = (taken.address() as AddressInfo).port;
+    try {
+      const busy = runCli(['serve', 'iris_classifier:latest', '--port', '0', '--host', '127.0.0.1', '--grpc-port', String(grpcPort)], { home });
+      expect(busy.status).toBe(1);
+      expect(busy.stderr).toContain(`error: gRPC port ${grpcPort} is already in use`);
+      expect(busy.stderr).toContain('--grpc-port N (or GRPC_PORT=N; 0 turns the gRPC service off)');
+      expect(busy.stderr + busy.stdout).not.toMatch(/\n\s+at /);
+    } finally {
+      await new Promise((resolve) => taken.close(resolve));
+    }
   });
 
   it('says how to fix a busy port or a bad PORT, without a stack or usage text, and exits 1', () => {
