@@ -177,6 +177,17 @@ for (const backend of backends) {
       expect(audit).toEqual(expect.arrayContaining(['push bento/scoped_a:v1', `token.create token/${id}`, `token.revoke token/${id}`, 'pull bento/iris:v1']));
     });
 
+    it('answers 400 bad_request to an audit query with a limit outside 1…1000 or a before that is not a whole number', async () => {
+      for (const q of ['limit=-1', 'limit=0', 'limit=1001', 'limit=abc', 'before=abc', 'before=-3', 'before=1.5']) {
+        const response = await hub.app.inject({ url: `/api/v1/audit?${q}`, headers: as(hub.adminToken) });
+        expect(response.statusCode, q).toBe(400);
+        expect(response.json().error.code, q).toBe('bad_request');
+      }
+      const ok = await hub.app.inject({ url: '/api/v1/audit?limit=1', headers: as(hub.adminToken) });
+      expect(ok.statusCode).toBe(200);
+      expect(ok.json().items.length).toBeLessThanOrEqual(1);
+    });
+
     it('moves aliases with history, searches by name and label, deletes a version and frees its blob', async () => {
       const auth = as(hub.adminToken);
       const one = await makeBentoArchive(work, 'aliased', 'v1');
