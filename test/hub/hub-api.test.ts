@@ -219,7 +219,7 @@ for (const backend of backends) {
     });
 
     it('lets anonymous readers in only on a --public-read hub, and never lets them write', async () => {
-      const open = await openHubFixture({ databaseUrl: undefined, publicRead: true });
+      const open = await openHubFixture({ databaseUrl: pg?.url, publicRead: true });
       try {
         expect((await open.app.inject({ url: '/api/v1/bentos' })).statusCode).toBe(200);
         const write = await open.app.inject({ method: 'POST', url: '/api/v1/bentos/x/uploads', payload: {} });
