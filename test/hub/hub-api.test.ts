@@ -207,6 +207,16 @@ for (const backend of backends) {
       expect(await search('label=team%3Dml&q=ali')).toEqual(['aliased']);
       expect(await search('label=team%3Dnobody')).toEqual([]);
       expect((await hub.app.inject({ url: '/api/v1/bentos/iris/versions?label=stage%3Ddev', headers: auth })).json().items).toHaveLength(1);
+      // `total` counts the versions the label filters match, not every version of the repository
+      const manifest = (version: string, team: string) => ({ name: 'counted', version, labels: { team }, apis: [], models: [] });
+      for (const [version, team] of [['v1', 'ml'], ['v2', 'ops'], ['v3', 'ops']]) {
+        await pushThroughApi(hub.app, hub.adminToken, 'counted', version, await makeBentoArchive(work, 'counted', version, { manifest: manifest(version, team) }));
+      }
+      const versionsOf = (q: string) => hub.app.inject({ url: `/api/v1/bentos/counted/versions?${q}`, headers: auth }).then((r) => r.json());
+      expect(await versionsOf('')).toMatchObject({ total: 3 });
+      expect(await versionsOf('label=team%3Dops&limit=1')).toMatchObject({ items: [expect.objectContaining({ version: 'v3' })], total: 2 });
+      expect(await versionsOf('label=team%3Dml')).toMatchObject({ items: [expect.objectContaining({ version: 'v1' })], total: 1 });
+      expect(await versionsOf('label=team%3Dnobody')).toEqual({ items: [], total: 0 });
 
       const blobPath = hub.ctx.blobs.blobPath(two.digest);
       expect(existsSync(blobPath)).toBe(true);
