@@ -2,6 +2,8 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildHubApp } from '../../hub/http/build-hub-app.js';
+import { registerUi } from '../../hub/ui/register-ui.js';
 import { makeBentoArchive, openHubFixture, pushThroughApi, type HubFixture } from './support/hub-fixture.js';
 import { declareSkipOrFail } from '../support/prerequisites.js';
 import { postgresUnavailable, startPostgres, type TestPostgres } from './support/postgres.js';
@@ -226,6 +228,23 @@ for (const backend of backends) {
       expect(existsSync(hub.ctx.blobs.blobPath(one.digest))).toBe(true);
       expect((await hub.app.inject({ url: '/api/v1/bentos/aliased/versions/latest', headers: auth })).json().version).toBe('v1');
       expect((await hub.app.inject({ url: '/api/v1/bentos/aliased/versions/production', headers: auth })).statusCode).toBe(404);
+    });
+
+    it('serves the Swagger UI files from a cache of one read each, and nothing else under /ui/static/swagger', async () => {
+      const ui = buildHubApp(hub.ctx, { registerUi });
+      try {
+        const first = await ui.inject({ url: '/ui/static/swagger/swagger-ui-bundle.js' });
+        expect(first.statusCode).toBe(200);
+        expect(first.headers['content-type']).toContain('application/javascript');
+        const second = await ui.inject({ url: '/ui/static/swagger/swagger-ui-bundle.js' });
+        expect(second.rawPayload.equals(first.rawPayload)).toBe(true);
+        expect((await ui.inject({ url: '/ui/static/swagger/swagger-ui.css' })).headers['content-type']).toContain('text/css');
+        for (const file of ['constructor', '__proto__', 'package.json']) {
+          expect((await ui.inject({ url: `/ui/static/swagger/${file}` })).statusCode, file).toBe(404);
+        }
+      } finally {
+        await ui.close();
+      }
     });
 
     it('lets anonymous readers in only on a --public-read hub, and never lets them write', async () => {
