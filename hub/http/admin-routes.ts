@@ -6,6 +6,7 @@ import { HubError } from '../errors.js';
 import { listAudit, recordAudit } from '../registry/audit.js';
 import { collectGarbage } from '../registry/gc.js';
 import { principalOf } from './principal.js';
+import { toInt } from './query.js';
 import { listTokens, revokeToken } from '../auth/token-admin.js';
 
 const tokenNamePattern = /^[A-Za-z0-9_][A-Za-z0-9_.@ -]{0,63}$/;
@@ -46,8 +47,9 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: HubContext): void
 
   app.get<{ Querystring: { limit?: string; before?: string; action?: string } }>('/api/v1/audit', async (request) => {
     requireAdmin(principalOf(request));
-    const limit = Math.min(Number(request.query.limit ?? 100) || 100, 1000);
-    const before = request.query.before ? Number(request.query.before) : undefined;
+    const limit = toInt(request.query.limit, 100, 'limit');
+    if (limit < 1 || limit > 1000) throw new HubError('bad_request', 'limit must be 1…1000');
+    const before = toInt(request.query.before, undefined, 'before');
     return { items: await listAudit(ctx.db, { limit, before, action: request.query.action }) };
   });
 

@@ -16,7 +16,10 @@ export function parseListQuery(query: Record<string, unknown>): ListQuery {
   return { limit, offset, labels, search };
 }
 
-function toInt(value: unknown, fallback: number, what: string): number {
+/** A query-string whole number ≥ 0; `fallback` when absent or empty; a `bad_request` when anything else. */
+export function toInt(value: unknown, fallback: number, what: string): number;
+export function toInt(value: unknown, fallback: undefined, what: string): number | undefined;
+export function toInt(value: unknown, fallback: number | undefined, what: string): number | undefined {
   if (value === undefined || value === '') return fallback;
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0) throw new HubError('bad_request', `${what} must be a whole number`);

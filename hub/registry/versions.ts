@@ -67,14 +67,15 @@ export interface ListQuery {
 export async function listVersions(db: Kysely<HubDatabase>, kind: RepositoryKind, name: string, query: ListQuery) {
   const repo = await findRepository(db, kind, name);
   if (!repo) throw new HubError('not_found', `no ${kind} \`${name}\` on this hub`);
-  let select = db.selectFrom('versions').selectAll().where('repository_id', '=', repo.id);
+  // One filtered query for both the page and `total`, so `total` counts what the filters match.
+  let filtered = db.selectFrom('versions').where('repository_id', '=', repo.id);
   for (const [key, value] of query.labels) {
-    select = select.where((eb) =>
+    filtered = filtered.where((eb) =>
       eb.exists(eb.selectFrom('version_labels').select('version_id').whereRef('version_labels.version_id', '=', 'versions.id').where('key', '=', key).where('value', '=', value)),
     );
   }
-  const rows = await select.orderBy('id', 'desc').limit(query.limit).offset(query.offset).execute();
-  const total = await db.selectFrom('versions').select((eb) => eb.fn.countAll<number | string>().as('n')).where('repository_id', '=', repo.id).executeTakeFirstOrThrow();
+  const rows = await filtered.selectAll().orderBy('id', 'desc').limit(query.limit).offset(query.offset).execute();
+  const total = await filtered.select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow();
   return { items: await toViews(db, kind, name, rows), total: Number(total.n) };
 }
 

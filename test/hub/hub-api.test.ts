@@ -2,6 +2,8 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildHubApp } from '../../hub/http/build-hub-app.js';
+import { registerUi } from '../../hub/ui/register-ui.js';
 import { makeBentoArchive, openHubFixture, pushThroughApi, type HubFixture } from './support/hub-fixture.js';
 import { declareSkipOrFail } from '../support/prerequisites.js';
 import { postgresUnavailable, startPostgres, type TestPostgres } from './support/postgres.js';
@@ -177,6 +179,17 @@ for (const backend of backends) {
       expect(audit).toEqual(expect.arrayContaining(['push bento/scoped_a:v1', `token.create token/${id}`, `token.revoke token/${id}`, 'pull bento/iris:v1']));
     });
 
+    it('answers 400 bad_request to an audit query with a limit outside 1…1000 or a before that is not a whole number', async () => {
+      for (const q of ['limit=-1', 'limit=0', 'limit=1001', 'limit=abc', 'before=abc', 'before=-3', 'before=1.5']) {
+        const response = await hub.app.inject({ url: `/api/v1/audit?${q}`, headers: as(hub.adminToken) });
+        expect(response.statusCode, q).toBe(400);
+        expect(response.json().error.code, q).toBe('bad_request');
+      }
+      const ok = await hub.app.inject({ url: '/api/v1/audit?limit=1', headers: as(hub.adminToken) });
+      expect(ok.statusCode).toBe(200);
+      expect(ok.json().items.length).toBeLessThanOrEqual(1);
+    });
+
     it('moves aliases with history, searches by name and label, deletes a version and frees its blob', async () => {
       const auth = as(hub.adminToken);
       const one = await makeBentoArchive(work, 'aliased', 'v1');
@@ -196,6 +209,16 @@ for (const backend of backends) {
       expect(await search('label=team%3Dml&q=ali')).toEqual(['aliased']);
       expect(await search('label=team%3Dnobody')).toEqual([]);
       expect((await hub.app.inject({ url: '/api/v1/bentos/iris/versions?label=stage%3Ddev', headers: auth })).json().items).toHaveLength(1);
+      // `total` counts the versions the label filters match, not every version of the repository
+      const manifest = (version: string, team: string) => ({ name: 'counted', version, labels: { team }, apis: [], models: [] });
+      for (const [version, team] of [['v1', 'ml'], ['v2', 'ops'], ['v3', 'ops']]) {
+        await pushThroughApi(hub.app, hub.adminToken, 'counted', version, await makeBentoArchive(work, 'counted', version, { manifest: manifest(version, team) }));
+      }
+      const versionsOf = (q: string) => hub.app.inject({ url: `/api/v1/bentos/counted/versions?${q}`, headers: auth }).then((r) => r.json());
+      expect(await versionsOf('')).toMatchObject({ total: 3 });
+      expect(await versionsOf('label=team%3Dops&limit=1')).toMatchObject({ items: [expect.objectContaining({ version: 'v3' })], total: 2 });
+      expect(await versionsOf('label=team%3Dml')).toMatchObject({ items: [expect.objectContaining({ version: 'v1' })], total: 1 });
+      expect(await versionsOf('label=team%3Dnobody')).toEqual({ items: [], total: 0 });
 
       const blobPath = hub.ctx.blobs.blobPath(two.digest);
       expect(existsSync(blobPath)).toBe(true);
@@ -207,8 +230,25 @@ for (const backend of backends) {
       expect((await hub.app.inject({ url: '/api/v1/bentos/aliased/versions/production', headers: auth })).statusCode).toBe(404);
     });
 
+    it('serves the Swagger UI files from a cache of one read each, and nothing else under /ui/static/swagger', async () => {
+      const ui = buildHubApp(hub.ctx, { registerUi });
+      try {
+        const first = await ui.inject({ url: '/ui/static/swagger/swagger-ui-bundle.js' });
+        expect(first.statusCode).toBe(200);
+        expect(first.headers['content-type']).toContain('application/javascript');
+        const second = await ui.inject({ url: '/ui/static/swagger/swagger-ui-bundle.js' });
+        expect(second.rawPayload.equals(first.rawPayload)).toBe(true);
+        expect((await ui.inject({ url: '/ui/static/swagger/swagger-ui.css' })).headers['content-type']).toContain('text/css');
+        for (const file of ['constructor', '__proto__', 'package.json']) {
+          expect((await ui.inject({ url: `/ui/static/swagger/${file}` })).statusCode, file).toBe(404);
+        }
+      } finally {
+        await ui.close();
+      }
+    });
+
     it('lets anonymous readers in only on a --public-read hub, and never lets them write', async () => {
-      const open = await openHubFixture({ databaseUrl: undefined, publicRead: true });
+      const open = await openHubFixture({ databaseUrl: pg?.url, publicRead: true });
       try {
         expect((await open.app.inject({ url: '/api/v1/bentos' })).statusCode).toBe(200);
         const write = await open.app.inject({ method: 'POST', url: '/api/v1/bentos/x/uploads', payload: {} });

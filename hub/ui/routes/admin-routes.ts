@@ -6,6 +6,7 @@ import { HubError } from '../../errors.js';
 import { listAudit, recordAudit } from '../../registry/audit.js';
 import { renderAudit, renderTokens } from '../pages/admin-pages.js';
 import { checkCsrf } from '../session.js';
+import { toInt } from '../../http/query.js';
 import type { UiKit } from '../register-ui.js';
 
 /** Tokens (create, revoke) and the audit log: admin sessions only. */
@@ -62,7 +63,7 @@ export function registerAdminPages(app: FastifyInstance, kit: UiKit): void {
     return kit.send(reply, viewer, async () => {
       requireAdmin(viewer.principal);
       const action = request.query.action ?? '';
-      const rows = await listAudit(ctx.db, { limit: 100, action: action || undefined, before: request.query.before ? Number(request.query.before) : undefined });
+      const rows = await listAudit(ctx.db, { limit: 100, action: action || undefined, before: toInt(request.query.before, undefined, 'before') });
       return { title: 'Audit log', section: 'audit', body: renderAudit(rows, action, rows.length === 100 ? rows.at(-1)!.id : undefined) };
     });
   });

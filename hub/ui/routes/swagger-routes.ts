@@ -16,10 +16,19 @@ const assets: Record<string, string> = { 'swagger-ui.css': 'text/css; charset=ut
 export function registerSwaggerRoutes(app: FastifyInstance, kit: UiKit): void {
   const dir = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
 
+  // Read each file once (the bundle is ~1.7 MB), not on every request; a failed read is not kept.
+  const cache = new Map<string, Promise<Buffer>>();
   app.get<{ Params: { file: string } }>('/ui/static/swagger/:file', async (request, reply) => {
-    const type = assets[request.params.file];
-    if (!type) throw new HubError('not_found', `no static file ${request.params.file}`);
-    return reply.type(type).header('cache-control', 'public, max-age=86400').send(await readFile(join(dir, request.params.file)));
+    const { file } = request.params;
+    const type = Object.hasOwn(assets, file) ? assets[file] : undefined;
+    if (!type) throw new HubError('not_found', `no static file ${file}`);
+    let content = cache.get(file);
+    if (!content) {
+      content = readFile(join(dir, file));
+      cache.set(file, content);
+      content.catch(() => cache.delete(file));
+    }
+    return reply.type(type).header('cache-control', 'public, max-age=86400').send(await content);
   });
 
   const spec = async (params: { name: string; version: string }, principal: Parameters<typeof requireAccess>[0]) => {
