@@ -227,7 +227,7 @@ describe('shutdown', () => {
     const body = JSON.stringify([SETOSA]);
     const arriving = startSplitPost(`${bento.url}/predict`, body.slice(0, 5));
     const arrived = async () => /bento_requests_in_flight\{api="predict"\} 1\b/.test(await (await fetch(`${bento.url}/metrics`)).text());
-    for (let i = 0; i < 500 && !(await arrived()); i += 1) await new Promise((resolve) => setTimeout(resolve, 10));
+    await expect.poll(arrived, { timeout: 60_000, interval: 10, message: 'the split request to arrive' }).toBe(true);
     bento.child.kill('SIGTERM');
     await waitFor(() => bento.logs.some((entry) => entry.msg === 'stopped accepting connections; refusing new requests'), 'the refusals to begin');
 

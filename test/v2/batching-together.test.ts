@@ -15,6 +15,7 @@ import { createMetrics } from '../../runtime-template/metrics/create-metrics.js'
 import type { ModelPool } from '../../runtime-template/model/create-model-pool.js';
 import { startGrpcServer, type RunningGrpcServer } from '../../runtime-template/v2/grpc-server.js';
 import { createIrisApi, createIrisConfig } from '../runtime/support/iris-config.js';
+import { waitFor } from '../support/wait-for.js';
 import { createInferenceClient, failureOf, float32Bytes, PROTO_PATH, type InferenceClient } from './support/grpc-client.js';
 
 type Feeds = Record<string, TensorValue>;
@@ -67,9 +68,7 @@ describe('v2 and native requests in one dispatcher', () => {
     await app.ready();
     grpc = await startGrpcServer({ service: app.inference, protoPath: PROTO_PATH, host: '127.0.0.1', port: 0, requestTimeoutMs: 30_000, bodyLimitBytes: 1 << 20, metrics });
     client = createInferenceClient(grpc.port);
-    const queued = async (count: number) => {
-      while (submitted < count) await new Promise((resolve) => setTimeout(resolve, 5));
-    };
+    const queued = (count: number) => waitFor(() => submitted >= count, `${count} requests queued`);
     return { ...gated, metrics, queued };
   }
 
