@@ -18,6 +18,7 @@ import type { ApiPipeline } from '../execution/create-api-pipeline.js';
 import type { ModelPool } from '../model/create-model-pool.js';
 import { toV2Datatype, toV2TensorMetadata, type V2Datatype } from './datatypes.js';
 import { fieldOf } from './declared-tensor.js';
+import { pickServingApi } from './serving-api.js';
 
 export const V2_PLATFORM = 'onnx_onnxv1';
 /** What `GET /v2` and ServerMetadata advertise. */
@@ -82,8 +83,8 @@ export interface InferenceServiceOptions {
 export function createInferenceService({ config, pool, pipelines, drain, inFlightOf }: InferenceServiceOptions): InferenceService {
   const version = config.service.version;
   const models = config.models.map((spec): V2Model => {
-    const direct = pipelines.filter((pipeline) => pipeline.api.model === spec.name && pipeline.bindTensors);
-    const pipeline = direct.find((candidate) => candidate.api.input.type === 'ndarray') ?? direct[0];
+    const api = pickServingApi(pipelines.map((candidate) => candidate.api), spec.name);
+    const pipeline = pipelines.find((candidate) => candidate.api === api);
     return { name: spec.name, spec, pipeline };
   });
   const byName = new Map(models.map((model) => [model.name, model]));

@@ -4,6 +4,7 @@
  * datatype names mirror runtime-template/v2/datatypes.ts (the compiler never imports the runtime's code).
  */
 import type { ApiSpec, Dtype, ModelSpec, RuntimeConfig, TensorSpec } from '../../../runtime-template/contract.js';
+import { pickServingApi } from '../../../runtime-template/v2/serving-api.js';
 
 type Schema = Record<string, unknown>;
 
@@ -22,7 +23,7 @@ export function generateV2Paths(config: RuntimeConfig): Schema {
     '/v2/health/ready': get('Ready: 200 once every model is loaded, 400 before and while draining', 'v2Ready', { type: 'object', properties: { ready: { type: 'boolean' } } }, true),
   };
   for (const model of config.models) {
-    const api = config.apis.find((candidate) => candidate.model === model.name && !candidate.handler);
+    const api = pickServingApi(config.apis, model.name);
     const base = `/v2/models/${model.name}`;
     paths[base] = get(`Metadata of model \`${model.name}\` (also at ${base}/versions/{version})`, `v2Metadata_${model.name}`, modelMetadataSchema, true);
     paths[`${base}/ready`] = get(`Whether model \`${model.name}\` can run`, `v2ModelReady_${model.name}`, { type: 'object', properties: { name: { type: 'string' }, ready: { type: 'boolean' } } }, true);
