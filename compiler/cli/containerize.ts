@@ -10,6 +10,7 @@ import { generateDockerfile } from '../phases/4-generate/dockerfile.js';
 import { toDockerfileInput } from '../phases/4-generate/dockerfile-input.js';
 import { createPushReporter } from './push-progress.js';
 import { resolveBento } from './resolve-bento.js';
+import { collectRepeated } from './collect-repeated.js';
 
 /** Docker's reference grammar, simplified: lowercase repository path, optional registry port, optional tag. */
 export const IMAGE_TAG = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?::[0-9]+)?(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[\w][\w.-]{0,127})?$/;
@@ -82,20 +83,6 @@ export default defineCommand({
     }
   },
 });
-
-/** citty keeps only the last value of a repeated flag: read every occurrence from the raw arguments. */
-export function collectRepeated(rawArgs: string[], names: string[]): string[] {
-  const values: string[] = [];
-  for (let i = 0; i < rawArgs.length; i++) {
-    const arg = rawArgs[i]!;
-    if (arg === '--') break;
-    const name = names.find((n) => arg === n || arg.startsWith(`${n}=`));
-    if (!name) continue;
-    if (arg.length > name.length) values.push(arg.slice(name.length + 1));
-    else if (i + 1 < rawArgs.length) values.push(rawArgs[++i]!);
-  }
-  return values;
-}
 
 export function parseTags(values: string[], fallback: string): string[] {
   const tags = values.flatMap((v) => v.split(',')).map((t) => t.trim()).filter(Boolean);

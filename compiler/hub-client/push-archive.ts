@@ -1,10 +1,8 @@
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
-import { pipeline } from 'node:stream/promises';
 import type { HubCredentials } from './credentials.js';
 import { HubRequestError, hubJson } from './hub-client.js';
 import type { Reporter } from './progress.js';
+import { hashFile } from '../utils/hash-file.js';
 
 /** Bytes per PATCH: large enough for throughput, small enough that a cut push loses little (env for tests). */
 const defaultChunkBytes = 8 * 1024 * 1024;
@@ -76,10 +74,4 @@ export async function pushArchive(credentials: HubCredentials, file: string, tar
   }
   report({ event: 'done', tag, digest, size, seconds: (Date.now() - started) / 1000 });
   return { digest, size, existed: false };
-}
-
-export async function hashFile(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  await pipeline(createReadStream(path), hash);
-  return hash.digest('hex');
 }

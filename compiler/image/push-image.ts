@@ -57,7 +57,7 @@ export async function pushImage(options: {
   if (failure) throw toPushError(reference, failure.errorDetail?.message ?? failure.error!);
   const aux = messages.findLast((m) => m.aux?.Digest)?.aux;
   const digest = aux?.Digest ?? /digest: (sha256:[a-f0-9]{64})/.exec(messages.map((m) => m.status ?? '').join('\n'))?.[1];
-  if (!digest) throw new Error(`the engine reported no digest for the push of ${reference}`);
+  if (!digest) throw toPushError(reference, 'the engine reported no digest');
   const pushed = { reference, digest, pinned: `${repository}@${digest}` };
   onProgress?.({ type: 'pushed', ...pushed, size: aux?.Size });
   return pushed;

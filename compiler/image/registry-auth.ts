@@ -90,7 +90,15 @@ async function readFromHelper(helper: string, server: string, run: NonNullable<A
   } catch {
     return undefined; // "credentials not found": fall back to `auths`, as the docker CLI does
   }
-  const { Username, Secret } = JSON.parse(output) as { Username?: string; Secret?: string };
+  let parsed: { Username?: string; Secret?: string };
+  try {
+    parsed = JSON.parse(output) as { Username?: string; Secret?: string };
+  } catch (error) {
+    throw new BentocError('bad_cli_input', `docker-credential-${helper} printed output that is not valid JSON for ${server}: ${(error as Error).message}`, {
+      hint: `check the credential helper (try: echo ${server} | docker-credential-${helper} get), or pass --registry-auth USER:PASSWORD`,
+    });
+  }
+  const { Username, Secret } = parsed ?? {};
   if (!Secret) return undefined;
   // Helpers return identity tokens with the username "<token>".
   return Username === '<token>' ? { identitytoken: Secret } : { username: Username ?? '', password: Secret };

@@ -1,14 +1,12 @@
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { lstat, mkdir, readFile, readdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join, posix, relative, resolve, sep } from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import * as tar from 'tar';
 import { parse } from 'yaml';
 import { BentocError, createDiagnostic, isBentocError, type Diagnostic } from '../diagnostics/index.js';
 import type { BentoManifest } from '../phases/4-generate/manifest.js';
 import type { BentoStore, StoredBento } from './bento-store.js';
 import { formatTag, parseTag } from './tag.js';
+import { hashFile } from '../utils/hash-file.js';
 
 export interface ExportResult {
   bento: StoredBento;
@@ -196,10 +194,4 @@ async function verifyModels(staging: string, manifest: BentoManifest): Promise<v
     }
   }
   if (problems.length > 0) throw new BentocError(problems);
-}
-
-async function hashFile(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  await pipeline(createReadStream(path), hash); // streamed: models can be gigabytes
-  return hash.digest('hex');
 }

@@ -1,14 +1,12 @@
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import * as tar from 'tar';
 import { parse } from 'yaml';
 import { BentocError, isBentocError } from '../diagnostics/index.js';
 import { versionFromHash } from '../phases/4-generate/compute-version.js';
 import type { ModelRecord, ModelStore, StoredModel } from './model-store.js';
 import { parseTag } from './tag.js';
+import { hashFile } from '../utils/hash-file.js';
 
 /** A model archive holds exactly these two plain files and nothing else. */
 const entryNames = ['model.onnx', 'model.yaml'];
@@ -106,10 +104,4 @@ async function readTar(file: string, invalid: (why: string) => BentocError, acti
     if (isBentocError(error) || typeof code !== 'string' || !/^(TAR_|Z_)/.test(code)) throw error;
     throw invalid(`${file} is not a readable model archive (${(error as Error).message})`);
   }
-}
-
-export async function hashFile(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  await pipeline(createReadStream(path), hash);
-  return hash.digest('hex');
 }

@@ -28,7 +28,6 @@ describe.skipIf(skipReason !== undefined)('a fleet of replicas behind a load bal
   let work = '';
   let home = '';
   const replicas = new Map<string, Replica>();
-  const gone: Replica[] = [];
   const slots: { name: string; port: number }[] = [];
   let balancer: Balancer;
   const tags: string[] = [];
@@ -60,7 +59,6 @@ describe.skipIf(skipReason !== undefined)('a fleet of replicas behind a load bal
     for (const replica of replicas.values()) replica.kill();
     await Promise.all([...replicas.values()].map((r) => r.exited));
     await balancer?.stop();
-    for (const replica of [...replicas.values(), ...gone]) replica.cleanUp();
     if (work) rmSync(work, { recursive: true, force: true });
   });
 
@@ -79,7 +77,6 @@ describe.skipIf(skipReason !== undefined)('a fleet of replicas behind a load bal
       exits[oldSlot.name] = await old.exited;
       expect(old.logs(), oldSlot.name).toMatch(/draining in-flight requests[\s\S]*"msg":"stopped"/);
       replicas.delete(oldSlot.name);
-      gone.push(old);
       const served = load.results.length;
       await waitUntil(() => load.results.length >= served + 100);
     }
@@ -118,7 +115,6 @@ describe.skipIf(skipReason !== undefined)('a fleet of replicas behind a load bal
     victim.kill();
     expect(await victim.exited).toBeNull();
     replicas.delete(victim.name);
-    gone.push(victim);
     await waitForStates(balancer, { [victim.name]: 'DOWN' });
     const downAt = load.results.length;
     await waitUntil(() => load.results.length >= downAt + 200);

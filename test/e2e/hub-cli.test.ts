@@ -47,7 +47,6 @@ describe('bentoc hub: push from one store, pull into another, serve', () => {
 
   afterAll(async () => {
     await server?.stop();
-    if (server?.child.pid) rmSync(`/tmp/mat-debug-${server.child.pid}.log`, { force: true }); // onnxruntime leaves it
     await hub?.stop();
     for (const dir of [data, ci, prod, ...projects]) rmSync(dir, { recursive: true, force: true });
   });

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { BentocError } from '../../compiler/diagnostics/index.js';
 import { splitReference } from '../../compiler/image/push-image.js';
 import { registryOf, resolveRegistryAuth } from '../../compiler/image/registry-auth.js';
 
@@ -62,6 +63,14 @@ describe('resolveRegistryAuth', () => {
     expect(await resolveRegistryAuth('ghcr.io/o/x:1', { env, runHelper })).toEqual({ identitytoken: 'tkn', serveraddress: 'ghcr.io' });
     expect(await resolveRegistryAuth('reg.example/x:1', { env, runHelper })).toMatchObject({ username: 'carol', password: 'pw3' });
     expect(asked).toEqual(['gh ghcr.io', 'desktop reg.example']);
+  });
+
+  it('names the credential helper when it prints something that is not JSON', async () => {
+    const env = dockerConfig({ credHelpers: { 'ghcr.io': 'broken' } });
+    const runHelper = async () => 'oops: not json';
+    const failure = await resolveRegistryAuth('ghcr.io/o/x:1', { env, runHelper }).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(BentocError);
+    expect((failure as BentocError).message).toContain('docker-credential-broken');
   });
 
   it('has no credentials when there is no config file', async () => {

@@ -2,6 +2,7 @@ import { defineCommand } from 'citty';
 import { join } from 'node:path';
 import { BentocError } from '../../diagnostics/index.js';
 import { BentoStore } from '../../store/bento-store.js';
+import { collectRepeated } from '../collect-repeated.js';
 
 const location = {
   data: { type: 'string', description: 'The hub data folder (default $BENTOML_HOME/hub)' },
@@ -18,11 +19,6 @@ async function withHub<T>(args: { data?: string; database?: string }, action: (c
   }
 }
 
-/** Scopes from every `--scope` (citty keeps only the last of a repeated flag). */
-function readScopes(rawArgs: string[]): string[] {
-  return rawArgs.flatMap((arg, i) => (arg === '--scope' && rawArgs[i + 1] ? [rawArgs[i + 1]!] : arg.startsWith('--scope=') ? [arg.slice(8)] : []));
-}
-
 const create = defineCommand({
   meta: { name: 'create', description: 'Create an API token against the data folder (how the first admin token is made); prints it once' },
   args: {
@@ -36,7 +32,7 @@ const create = defineCommand({
     const { checkScopes } = await import('../../../hub/auth/scopes.js');
     const { createToken, parseExpiry } = await import('../../../hub/auth/tokens.js');
     const { recordAudit } = await import('../../../hub/registry/audit.js');
-    const scopes = readScopes(rawArgs);
+    const scopes = collectRepeated(rawArgs, ['--scope']);
     if (!args.admin && scopes.length === 0) throw new BentocError('bad_cli_input', 'a token needs --admin or at least one --scope', { hint: 'e.g. --scope read:* or --scope write:bento/iris*' });
     const { token, id } = await withHub(args, async (ctx) => {
       const created = await toUserError(async () => createToken(ctx.db, { name: args.name, scopes: checkScopes(scopes), admin: Boolean(args.admin), expiresAt: parseExpiry(args.expires), createdBy: 'cli' }));

@@ -1,5 +1,4 @@
 import { spawn } from 'node:child_process';
-import { rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const bin = fileURLToPath(new URL('../../../bin/bentoc.mjs', import.meta.url));
@@ -15,8 +14,6 @@ export interface Replica {
   terminate(): void;
   /** SIGKILL to the whole process group, as when a container is killed: the CLI and its server die at once. */
   kill(): void;
-  /** Removes the empty /tmp/mat-debug-<pid>.log the server's onnxruntime leaves behind. */
-  cleanUp(): void;
 }
 
 /** `bentoc serve TAG --port PORT` in a process group of its own: a pod of the fleet. */
@@ -45,10 +42,6 @@ export function startReplica(name: string, tag: string, port: number, home: stri
       } catch {
         // the group is gone already
       }
-    },
-    cleanUp: () => {
-      // The server (a child of `bentoc serve`) logs its own pid with every line.
-      for (const pid of new Set([...output.matchAll(/"pid":(\d+)/g)].map((m) => m[1]))) rmSync(`/tmp/mat-debug-${pid}.log`, { force: true });
     },
   };
 }

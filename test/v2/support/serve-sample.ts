@@ -19,8 +19,6 @@ export async function buildAndServe(project: string, tag: string): Promise<Serve
   const server = await serveBento(tag, { home });
   const ready = server.logs().split('\n').find((line) => line.includes('"msg":"ready"')) ?? '';
   const grpcPort = Number(/"grpcPort":(\d+)/.exec(ready)?.[1]);
-  // The server is the CLI's child: its pid (in the log line) names onnxruntime's leftover log file.
-  const serverPid = Number(/"pid":(\d+)/.exec(ready)?.[1]);
   if (!grpcPort) throw new Error(`no grpcPort in the ready line:\n${server.logs()}`);
   return {
     server,
@@ -29,8 +27,6 @@ export async function buildAndServe(project: string, tag: string): Promise<Serve
     stop: async () => {
       if (server.child.exitCode === null) await server.stop();
       rmSync(home, { recursive: true, force: true });
-      // onnxruntime leaves an empty log per process that created a session: the server's and this test's.
-      for (const pid of [serverPid, process.pid]) rmSync(`/tmp/mat-debug-${pid}.log`, { force: true });
     },
   };
 }
